@@ -1,0 +1,97 @@
+"""The ``gradcli`` command group and the one barrier between errors and the user.
+
+Library code raises typed errors and never prints or exits. Here, and only
+here, an error becomes one message on standard error and an exit status
+(contract, section 2). Anything else that escapes is a bug: it is reported as
+an internal error, and ``--traceback`` shows the Python traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..errors import ExitStatus, GradcliError
+
+_HELP = """Gradients and computation graphs of expressions, from the shell.
+
+\b
+  gradcli eval "sigmoid(w*x)" --x 2 --w 0.5     value and every partial derivative
+  gradcli ops                                   the operations and their gradient rules
+
+Variables are given as --NAME VALUE, --NAME=VALUE or -v NAME=VALUE.
+Run `gradcli COMMAND --help` for a command's options.
+"""
+
+
+class GradcliGroup(click.Group):
+    """A click group whose ``main`` renders errors and sets the exit status itself."""
+
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        show_traceback = "--traceback" in argv[: argv.index("--")] if "--" in argv else "--traceback" in argv
+        try:
+            status = super().main(argv, prog_name or "gradcli", complete_var, standalone_mode=False, **extra)
+        except GradcliError as error:
+            if show_traceback:
+                raise
+            click.echo(error.render(), err=True)
+            status = error.status
+        except click.exceptions.Exit as done:  # --help, --version
+            status = done.exit_code
+        except click.ClickException as error:
+            click.echo(_render_click_error(error), err=True)
+            status = ExitStatus.USAGE
+        except click.exceptions.Abort:
+            click.echo("aborted", err=True)
+            status = 130
+        except BrokenPipeError:
+            # The reader went away (as `gradcli ... | head` does): nothing left to say.
+            sys.stderr.close()
+            status = ExitStatus.OK
+        except Exception as error:
+            if show_traceback:
+                raise
+            click.echo(
+                f"internal error: {type(error).__name__}: {error}\n"
+                "This is a bug in gradcli. Run the command again with --traceback to see where it happened.",
+                err=True,
+            )
+            status = ExitStatus.INTERNAL
+        if not standalone_mode:
+            return status
+        sys.exit(int(status or 0))
+
+
+def _render_click_error(error: click.ClickException) -> str:
+    """A click usage error in gradcli's own style: the message, then where to find help."""
+    message = error.format_message()
+    lines = [f"error: {message[:1].lower()}{message[1:]}"]
+    context = getattr(error, "ctx", None)
+    if context is not None:
+        lines.append(f"hint: see '{context.command_path} --help'")
+    return "\n".join(lines)
+
+
+def traceback_option(f: Any) -> Any:
+    """``--traceback``: read by ``GradcliGroup.main``; declared so that help lists it."""
+    return click.option(
+        "--traceback", is_flag=True, expose_value=False, help="On an internal error, show the Python traceback."
+    )(f)
+
+
+@click.group(cls=GradcliGroup, help=_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="gradcli", message="%(prog)s %(version)s")
+@traceback_option
+def cli() -> None:
+    pass

@@ -1,0 +1,174 @@
+"""What every program-taking command shares: the program, variable values, view options.
+
+Variables are options no command declares: ``--x 2``, ``--x=2``, ``--x -2``
+(contract, section 2). ``ProgramCommand`` takes them out of the command line
+before click parses the rest, so they never clash with click's own parsing,
+and ``-v NAME=VALUE`` covers names that clash with a real option.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import UsageError
+from ..values import NAME, parse_value, read_values_file
+
+_VALUES_KEY = "gradcli.values"
+
+
+class ProgramCommand(click.Command):
+    """A command that takes a program and, besides its options, ``--NAME VALUE`` variables."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {}
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                for flag in (*param.opts, *param.secondary_opts):
+                    takes_value[flag] = not param.is_flag and not param.count
+        given: list[tuple[str, str, str]] = []
+        rest: list[str] = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            i += 1
+            if arg == "--":
+                rest.extend(args[i - 1 :])
+                break
+            if arg in takes_value:
+                rest.append(arg)
+                if takes_value[arg] and i < len(args):
+                    rest.append(args[i])  # the option's value, even if it starts with "-"
+                    i += 1
+                continue
+            if arg.startswith("--") and len(arg) > 2:
+                name, has_value, value = arg[2:].partition("=")
+                if f"--{name}" not in takes_value and NAME.fullmatch(name):
+                    if not has_value:
+                        if i >= len(args):
+                            raise click.UsageError(f"--{name} needs a value: --{name} VALUE", ctx)
+                        value = args[i]
+                        i += 1
+                    given.append((name, value, f"--{name} {value}"))
+                    continue
+            elif arg.startswith("-") and len(arg) > 1 and arg[:2] not in takes_value:
+                if NAME.fullmatch(arg[1:]):
+                    raise click.UsageError(
+                        f"no such option: {arg} (to give the variable {arg[1:]} a value, write --{arg[1:]} VALUE)", ctx
+                    )
+                raise click.UsageError(
+                    f"no such option: {arg} (a program that begins with '-' goes after '--': "
+                    f'gradcli {ctx.info_name} [OPTIONS] -- "{arg}")',
+                    ctx,
+                )
+            rest.append(arg)
+        ctx.meta[_VALUES_KEY] = given
+        return super().parse_args(ctx, rest)
+
+
+@dataclass
+class ProgramInput:
+    """The program text, where it came from, and the values given for its variables."""
+
+    text: str
+    filename: str | None
+    values: dict[str, float]
+
+
+def program_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The program (EXPR, ``-`` or ``-f FILE``) and the ways to give variable values."""
+    f = click.option(
+        "--values",
+        "values_file",
+        metavar="FILE",
+        help='Read variable values from a JSON object such as {"x": 2, "w": 0.5}; '
+        "values on the command line override it.",
+    )(f)
+    f = click.option(
+        "-v",
+        "--var",
+        "var_items",
+        metavar="NAME=VALUE",
+        multiple=True,
+        help="Give a variable a value; for names that clash with an option. Repeatable.",
+    )(f)
+    f = click.option("-f", "--file", "program_file", metavar="FILE", help="Read the program from FILE.")(f)
+    f = click.argument("expr", required=False, metavar="EXPR")(f)
+    return f
+
+
+def view_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--tree`` and ``--granularity``: which graph of the program to use (contract, section 3)."""
+    f = click.option(
+        "--granularity",
+        type=click.Choice(["fused", "scalar"]),
+        default="fused",
+        show_default=True,
+        help="fused: one node per written function; scalar: composite functions "
+        "(sigmoid, tanh, softplus, ...) split into primitive ops.",
+    )(f)
+    f = click.option("--tree", is_flag=True, help="The expression tree: every occurrence of a name is its own leaf.")(f)
+    return f
+
+
+def digits_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--digits",
+        type=click.IntRange(1, 17),
+        default=4,
+        show_default=True,
+        help="Significant digits of the numbers shown (17: every digit; --json always has all).",
+    )(f)
+
+
+def read_program(
+    ctx: click.Context, expr: str | None, program_file: str | None, var_items: tuple[str, ...], values_file: str | None
+) -> ProgramInput:
+    """The program text and the values given for its variables, from the command line."""
+    if expr is not None and program_file is not None:
+        raise UsageError("give the program either as EXPR or with -f FILE, not both")
+    if program_file is not None:
+        text, filename = _read_file(program_file), program_file
+    elif expr == "-":
+        text, filename = click.get_text_stream("stdin").read(), None
+    elif expr is not None:
+        text, filename = expr, None
+    else:
+        raise UsageError(
+            "no program given",
+            hint=f'gradcli {ctx.info_name} "x^2 + x*y" --x 3 --y 4; or - to read it from standard input, or -f FILE',
+        )
+    return ProgramInput(text, filename, _values(ctx, var_items, values_file))
+
+
+def _read_file(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {path}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text") from None
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def _values(ctx: click.Context, var_items: tuple[str, ...], values_file: str | None) -> dict[str, float]:
+    given: list[tuple[str, str, str]] = list(ctx.meta.get(_VALUES_KEY, []))
+    for item in var_items:
+        name, has_value, value = item.partition("=")
+        name = name.strip()
+        if not has_value or not NAME.fullmatch(name):
+            raise UsageError(f"-v takes NAME=VALUE, got {item!r}", hint="for example: -v x=2")
+        given.append((name, value, f"-v {item}"))
+    values = read_values_file(values_file) if values_file else {}
+    seen: dict[str, str] = {}
+    for name, text, spelled in given:
+        if name in seen:
+            raise UsageError(f"{name} is given twice ({seen[name]} and {spelled})")
+        seen[name] = spelled
+        values[name] = parse_value(name, text)
+    return values
