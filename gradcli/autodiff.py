@@ -15,7 +15,7 @@ from math import isfinite
 
 from .diagnostics import Diagnostic, located
 from .graph import Graph
-from .numbers import fmt
+from .numbers import fmt, fmt_operand
 
 
 def forward(graph: Graph, values: Mapping[str, float]) -> list[float]:
@@ -133,7 +133,7 @@ def _value_diagnostic(graph: Graph, vals: list[float], node: int) -> Diagnostic:
     else:
         reason = op.explain(*args) if op.explain is not None else None
         if reason is None:
-            shown = op.formula.format(**{p: fmt(v) for p, v in zip(op.params, args)})
+            shown = op.formula.format(**{p: fmt_operand(v) for p, v in zip(op.params, args)})
             reason = f"{shown} overflows (larger than 1.8e308)" if what == "infinite" else f"{shown} is NaN"
     return Diagnostic("error", "nonfinite-value", _where(graph, node, reason), node, graph.span(node))
 
@@ -165,7 +165,7 @@ def _gradient_diagnostic(
         what = "NaN" if partial != partial else "infinite"
         reason = f"the local derivative ∂/∂{wrt} = {rule} is {what} at {at}"
     else:
-        reason = f"the gradient overflows: {fmt(adjoint)} · {fmt(partial)} (∂/∂{wrt} = {rule} at {at})"
+        reason = f"the gradient overflows: {fmt(adjoint)} · {fmt_operand(partial)} (∂/∂{wrt} = {rule} at {at})"
     return Diagnostic("error", "nonfinite-gradient", _where(graph, node, reason), node, graph.span(node))
 
 

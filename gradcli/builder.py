@@ -229,7 +229,14 @@ class Builder:
 
 def build(program: Program, *, tree: bool = False, granularity: str = "fused") -> Graph:
     """The computation graph of a parsed program in the given view."""
-    return Builder(program, tree=tree, granularity=granularity).build()
+    try:
+        return Builder(program, tree=tree, granularity=granularity).build()
+    except ProgramError as error:
+        # The builder knows where in the program an error is, not which program: the
+        # source lets the message show the line with a caret under it.
+        if error.source is None:
+            error.source = program.source
+        raise
 
 
 def _names_used(statements: list) -> set[str]:

@@ -29,6 +29,8 @@ def fmt(x: float, digits: int = DEFAULT_DIGITS) -> str:
         return _shortest(x)
     magnitude = abs(x)
     if magnitude >= 1e15 or magnitude < 1e-4:
+        if magnitude > 1e307 and not math.isfinite(float(f"{x:.{digits - 1}e}")):
+            return fmt(x, digits + 1)  # rounding up would print a number that reads back as infinity
         mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
         if "." in mantissa:
             mantissa = mantissa.rstrip("0").rstrip(".")

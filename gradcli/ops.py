@@ -75,7 +75,7 @@ def _why_overflow(name: str) -> Callable[[float], str]:
 def _why_pow(a: float, b: float) -> str | None:
     if a == 0 and b < 0:
         return f"0 to the power {fmt(b)} is infinite (division by zero)"
-    if a < 0 and b != int(b):
+    if a < 0 and math.isfinite(b) and b != int(b):
         return f"{fmt(a)} to the fractional power {fmt(b)} is undefined (NaN)"
     return None
 
@@ -169,7 +169,6 @@ OPS: tuple[Op, ...] = (
         "a / b",
         "{a} / {b}",
         ("1/{b}", "−{a}/{b}²"),
-        ("1/{b}", "−{out}/{b}"),
         description="division",
         explain=_why_div,
     ),
@@ -479,7 +478,7 @@ OPS: tuple[Op, ...] = (
         description="maximum",
         spellings=("max",),
         kink=lambda a, b: a == b,
-        convention="a tie splits the gradient equally: ½ to each input",
+        convention="a tie splits the gradient equally (½ to each input)",
     ),
     Op(
         "min",
@@ -495,7 +494,7 @@ OPS: tuple[Op, ...] = (
         description="minimum",
         spellings=("min",),
         kink=lambda a, b: a == b,
-        convention="a tie splits the gradient equally: ½ to each input",
+        convention="a tie splits the gradient equally (½ to each input)",
     ),
 )
 

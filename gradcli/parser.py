@@ -20,7 +20,7 @@ from typing import Any
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedInput
 
-from .errors import GradcliError, ProgramError
+from .errors import GradcliError, ParseError, ProgramError
 from .ops import BY_NAME, CONSTANTS, FUNCTIONS
 from .source import Source
 from .syntax import Apply, Assign, Expr, Name, Num, Program
@@ -56,6 +56,8 @@ class _TokenFilter:
                     yield Token.new_borrow_pos("IMPLICIT", "", token)
                 depth += 1
             elif kind == "NAME":
+                if not token.isidentifier():
+                    raise _bad_name_character(token)
                 if previous == "NUMBER":
                     yield Token.new_borrow_pos("IMPLICIT", "", token)
             elif kind == "RPAR":
@@ -64,6 +66,17 @@ class _TokenFilter:
                 continue  # inside parentheses a newline is only white space
             previous = kind
             yield token
+
+
+def _bad_name_character(token: Token) -> ParseError:
+    """The grammar's NAME takes what regular expressions call word characters, which
+    include numeric symbols such as ² and ½; a name is letters, digits and _ only."""
+    from .syntax_errors import CHARACTER_HINTS
+
+    at = next(i for i, c in enumerate(token) if not ("a" + c if i else c).isidentifier())
+    char = token[at]
+    span = (token.start_pos + at, token.start_pos + at + 1)
+    return ParseError(f"unexpected character '{char}'", span=span, hint=CHARACTER_HINTS.get(char))
 
 
 @v_args(inline=True)

@@ -49,21 +49,31 @@ class Source:
         place = f"line {line}, column {column}"
         return f"{self.filename}, {place}" if self.filename else place
 
-    def excerpt(self, start: int, end: int | None = None) -> str:
+    def excerpt(self, start: int, end: int | None = None, width: int = 100) -> str:
         """The source line holding ``start``, with carets under ``start..end``.
 
-        A span that runs past its first line is underlined to the end of that line.
+        A span that runs past its first line is underlined to the end of that
+        line; a line longer than ``width`` is cut to a window around the span.
         """
         line, column = self.line_col(start)
         text = self.line_text(line)
-        width = 1 if end is None or end <= start else max(1, min(end - start, len(text) - column + 1))
+        carets = 1 if end is None or end <= start else max(1, min(end - start, len(text) - column + 1))
+        first = column - 1  # 0-based index of the first caret in text
+        if len(text) > width:
+            # Keep some context before the span, and as much of the span as fits.
+            begin = max(0, min(first - width // 3, len(text) + 1 - width))  # + 1: a caret just past the end
+            shown = text[begin : begin + width]
+            carets = min(carets, width - (first - begin))
+            text = ("…" if begin else "") + shown + ("…" if begin + width < len(text) else "")
+            first = first - begin + (1 if begin else 0)
         # Keep tabs in the pad so the caret lines up with the text above it.
-        pad = "".join(c if c == "\t" else " " for c in text[: column - 1])
-        return f"  {text}\n  {pad}{'^' * width}"
+        pad = "".join(c if c == "\t" else " " for c in text[:first])
+        return f"  {text}\n  {pad}{'^' * carets}"
 
     def snippet(self, start: int, end: int, limit: int = 40) -> str:
         """The text of a span on one line, shortened to ``limit`` characters."""
-        text = " ".join(self.text[start:end].split())
-        if len(text) > limit:
+        # Read no more than needed: a node of a long sum spans most of the program.
+        text = " ".join(self.text[start : min(end, start + 4 * limit)].split())
+        if len(text) > limit or end > start + 4 * limit:
             text = text[: limit - 1] + "…"
         return text

@@ -26,7 +26,7 @@ _TOKEN_WORDS = {
     "SLASH": "'/'",
     "POW": "'^'",
 }
-_CHARACTER_HINTS = {
+CHARACTER_HINTS = {
     "−": "write '-' (ASCII) for minus",
     "–": "write '-' (ASCII) for minus",
     "×": "write '*' for multiplication",
@@ -34,6 +34,7 @@ _CHARACTER_HINTS = {
     "÷": "write '/' for division",
     "²": "write x^2 for a square",
     "³": "write x^3 for a cube",
+    "½": "write 1/2 or 0.5",
     "√": "write sqrt(x) for a square root",
     "π": "write pi for π",
     "!": "factorials are not supported",
@@ -79,6 +80,19 @@ def _unclosed_paren(text: str, end: int) -> int | None:
     return stack[-1] if stack else None
 
 
+def _possible(kinds: set[str], text: str, at: int) -> set[str]:
+    """Drop what LALR's merged states offer but cannot be right here: ')' with no
+    '(' open, ',' outside a call's parentheses, the end of a statement inside them."""
+    open_at = _unclosed_paren(text, at)
+    if open_at is None:
+        return kinds - {"RPAR", "COMMA"}
+    kinds = kinds - {"$END", "_SEP"}  # a statement cannot end inside parentheses
+    before = text[:open_at].rstrip()
+    if not (before and (before[-1].isalnum() or before[-1] == "_")):
+        kinds -= {"COMMA"}
+    return kinds
+
+
 def _describe(token_type: str, value: str) -> str:
     if token_type == "NUMBER":
         return f"number {value}"
@@ -90,7 +104,7 @@ def _describe(token_type: str, value: str) -> str:
 def _token_error(error: UnexpectedToken, source: Source) -> ParseError:
     token = error.token
     kind = token.type
-    expected = _expected(set(error.expected))
+    expected = _expected(_possible(set(error.expected), source.text, token.start_pos))
     tail = f"; expected {expected}" if expected else ""
     text = source.text
 
@@ -133,7 +147,7 @@ def translate(error: UnexpectedInput, source: Source) -> ParseError:
     if isinstance(error, UnexpectedCharacters):
         at = error.pos_in_stream
         char = source.text[at] if at < len(source.text) else ""
-        hint = _CHARACTER_HINTS.get(char)
+        hint = CHARACTER_HINTS.get(char)
         if hint is None and not char.isprintable():
             hint = f"the character U+{ord(char):04X} is not part of the language"
         shown = char if char.isprintable() else f"U+{ord(char):04X}"

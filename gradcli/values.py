@@ -67,7 +67,10 @@ def read_values_file(path: str) -> dict[str, float]:
     for name, value in data.items():
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise UsageError(f"the value of {name} in {path} must be a number, got {json.dumps(value)}")
-        values[name] = parse_value(name, str(value)) if isinstance(value, str) else float(value)
+        try:
+            values[name] = parse_value(name, value) if isinstance(value, str) else float(value)
+        except OverflowError:  # a JSON integer beyond the range of a double
+            values[name] = math.inf
         if not math.isfinite(values[name]):
             raise UsageError(f"the value of {name} in {path} must be a finite number")
     return values
@@ -101,7 +104,10 @@ def bind(graph: Graph, values: Mapping[str, float]) -> dict[str, float]:
     missing = [name for name in graph.variables if name not in values]
     if missing:
         given = " ".join(f"--{name} VALUE" for name in missing)
-        raise UsageError(f"no value for {_listing(missing)}", hint=f"give every variable a value, for example: {given}")
+        hint = f"give every variable a value, for example: {given}"
+        if "π" in missing:
+            hint += "; π is a variable here, the constant is written pi"
+        raise UsageError(f"no value for {_listing(missing)}", hint=hint)
     for name, value in values.items():
         if not math.isfinite(value):
             raise UsageError(f"the value of {name} must be a finite number, got {value}")

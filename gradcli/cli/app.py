@@ -19,8 +19,11 @@ from ..errors import ExitStatus, GradcliError
 _HELP = """Gradients and computation graphs of expressions, from the shell.
 
 \b
-  gradcli eval "sigmoid(w*x)" --x 2 --w 0.5     value and every partial derivative
-  gradcli ops                                   the operations and their gradient rules
+  gradcli eval "sigmoid(w*x)" --x 2 --w 0.5          value and every partial derivative
+  gradcli graph "x^2 + x*y" --x 3 --y 4 -o g.svg     the computation graph (DOT, SVG, PNG, JSON, Mermaid)
+  gradcli trace "x*x + x*y" --x 3 --y 4              forward and backward pass, step by step
+  gradcli check "x^2 + x*y" --expect x="2*x + y"     check a derivative worked out by hand
+  gradcli ops                                        the operations and their gradient rules
 
 Variables are given as --NAME VALUE, --NAME=VALUE or -v NAME=VALUE.
 Run `gradcli COMMAND --help` for a command's options.
@@ -29,6 +32,9 @@ Run `gradcli COMMAND --help` for a command's options.
 
 class GradcliGroup(click.Group):
     """A click group whose ``main`` renders errors and sets the exit status itself."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)  # in the order they are added: the order a user meets them
 
     def main(
         self,

@@ -8,6 +8,7 @@ and ``-v NAME=VALUE`` covers names that clash with a real option.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,10 @@ _VALUES_KEY = "gradcli.values"
 class ProgramCommand(click.Command):
     """A command that takes a program and, besides its options, ``--NAME VALUE`` variables."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[OPTIONS] [--NAME VALUE]...")
+        super().__init__(*args, **kwargs)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         takes_value = {}
         for param in self.get_params(ctx):
@@ -37,6 +42,13 @@ class ProgramCommand(click.Command):
             arg = args[i]
             i += 1
             if arg == "--":
+                if len(args) - i > 1:
+                    extra = " ".join(args[i + 1 :])
+                    raise click.UsageError(
+                        f"only the program may follow '--', not {extra!r}: give values before '--', "
+                        f'as in gradcli {ctx.info_name} --x 2 -- "-x^2"',
+                        ctx,
+                    )
                 rest.extend(args[i - 1 :])
                 break
             if arg in takes_value:
@@ -134,7 +146,10 @@ def read_program(
     if program_file is not None:
         text, filename = _read_file(program_file), program_file
     elif expr == "-":
-        text, filename = click.get_text_stream("stdin").read(), None
+        try:
+            text, filename = sys.stdin.read(), None
+        except UnicodeDecodeError:
+            raise UsageError("standard input is not UTF-8 text") from None
     elif expr is not None:
         text, filename = expr, None
     else:

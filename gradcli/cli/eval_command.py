@@ -24,6 +24,8 @@ def parse_wrt(text: str | None) -> list[str] | None:
     if text is None:
         return None
     names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise UsageError("--wrt needs the names of variables", hint="for example: --wrt x,y")
     for name in names:
         if not NAME.fullmatch(name):
             raise UsageError(f"--wrt takes names separated by commas, got {text!r}", hint="for example: --wrt x,y")

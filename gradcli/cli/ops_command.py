@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import click
 
-from ..ops import CONSTANTS, OPS
+from ..ops import CONSTANTS, OPS, Op
 from .app import traceback_option
 from .output import echo_json, table
 
 
-def _gradient_rules(op) -> str:
-    params = {"a": "a", "b": "b", "out": "out", "d": "d"}
-    if op.arity == 1:
-        return op.grads[0].format(**params)
-    return "; ".join(f"∂/∂{p}: {g.format(**params)}" for p, g in zip(op.params, op.grads))
+def _partial(op: Op, position: int) -> str:
+    """The symbolic local partial of one input, in terms of a and b."""
+    return op.grads[position].format(a="a", b="b") if position < op.arity else ""
+
+
+def _notes(op: Op) -> str:
+    if op.convention:
+        return op.convention
+    if op.decomposition:
+        return f"scalar: {op.decomposition}"
+    return ""
 
 
 @click.command(
@@ -50,15 +56,6 @@ def ops_command(as_json: bool) -> None:
             }
         )
         return
-    rows = [
-        [
-            op.name,
-            op.syntax,
-            op.rule,
-            _gradient_rules(op),
-            op.convention or (op.decomposition and f"scalar: {op.decomposition}") or "",
-        ]
-        for op in OPS
-    ]
-    table(rows, ["op", "written", "forward", "local gradient", "kinks / decomposition"])
+    rows = [[op.name, op.syntax, op.rule, _partial(op, 0), _partial(op, 1), _notes(op)] for op in OPS]
+    table(rows, ["op", "written", "forward", "∂/∂a", "∂/∂b", "notes"])
     click.echo("constants: pi = 3.14159…, e = 2.71828…; a - b and a / b are ops of their own")

@@ -8,6 +8,7 @@ always passed to rich as ``Text``, never parsed as markup.
 from __future__ import annotations
 
 import json
+import sys
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -19,7 +20,7 @@ from ..source import Source
 
 
 def is_terminal() -> bool:
-    return click.get_text_stream("stdout").isatty()
+    return sys.stdout.isatty()
 
 
 def echo_json(data: Any) -> None:
@@ -27,7 +28,7 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, allow_nan=False))
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
 
 
@@ -47,13 +48,13 @@ def table(
         return
     columns = max((len(r) for r in rows), default=0)
     all_rows = ([list(headers)] if headers else []) + [list(r) for r in rows]
-    widths = [max((_width(r[c]) for r in all_rows if c < len(r)), default=0) for c in range(columns)]
+    widths = [max((display_width(r[c]) for r in all_rows if c < len(r)), default=0) for c in range(columns)]
     if title:
         click.echo(title)
     for row in all_rows:
         cells = []
         for c, cell in enumerate(row):
-            pad = " " * (widths[c] - _width(cell))
+            pad = " " * (widths[c] - display_width(cell))
             last = c == len(row) - 1
             cells.append(pad + cell if c in right else cell + ("" if last else pad))
         click.echo("  ".join(cells).rstrip())
@@ -73,7 +74,7 @@ def _rich_table(
         view.add_column(header, justify="right" if c in right else "left", overflow="fold")
     for row in rows:
         view.add_row(*(Text(cell) for cell in row))
-    Console(file=click.get_text_stream("stdout")).print(view)
+    Console(file=sys.stdout).print(view)
 
 
 def report(diagnostics: Sequence[Diagnostic], source: Source, *, errors: bool = True, others: bool = True) -> None:

@@ -1,0 +1,78 @@
+"""The output formats of ``gradcli graph`` and the one function that produces each.
+
+DOT, JSON and Mermaid are text written here; PNG and SVG are the DOT drawn
+by Graphviz. Every format shows each node of the graph exactly once
+(contract, section 3).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import UsageError
+from ..numbers import DEFAULT_DIGITS
+from . import EXTENSIONS, FORMATS, RANKDIRS
+from .dot import BIG, to_dot
+from .graphjson import to_json
+from .look import describe
+from .mermaid import to_mermaid
+from .render import render
+
+if TYPE_CHECKING:
+    from ..api import Result
+    from ..graph import Graph
+
+PNG_SMALL = {"dpi": "144"}
+"""A PNG of a small graph is drawn at 1.5 times Graphviz's 96 dpi, sharp enough for a slide."""
+
+PNG_BIG = {"size": "150,150"}
+"""A PNG of a big graph is scaled down to at most 150 inches (14,400 pixels) a side before it is
+drawn: Graphviz would otherwise draw a bitmap too large for it and then scale, many times slower."""
+
+
+def format_of(path: str) -> str:
+    """The format a file name asks for, by its extension."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in EXTENSIONS:
+        known = " ".join(EXTENSIONS)
+        what = f"the extension {suffix}" if suffix else "a file name without an extension"
+        raise UsageError(
+            f"cannot tell which format to write from {what} ({path})",
+            hint=f"use one of {known}, or give --format {'|'.join(FORMATS)}",
+        )
+    return EXTENSIONS[suffix]
+
+
+def export(
+    graph: Graph,
+    result: Result | None = None,
+    format: str = "dot",
+    *,
+    rankdir: str = "BT",
+    values: bool = True,
+    grads: bool = True,
+    digits: int = DEFAULT_DIGITS,
+) -> bytes:
+    """The graph in one of ``FORMATS``, as bytes (text formats in UTF-8).
+
+    With a ``result`` (from ``gradcli.evaluate`` on this graph), nodes show
+    their value and gradient; ``values`` and ``grads`` hide them in pictures
+    (JSON always has both). PNG and SVG need Graphviz (see ``render``).
+    """
+    if format not in FORMATS:
+        raise UsageError(f"unknown format '{format}'", hint=f"use one of {', '.join(FORMATS)}")
+    if rankdir not in RANKDIRS:
+        raise UsageError(f"unknown rankdir '{rankdir}'", hint=f"use one of {', '.join(RANKDIRS)}")
+    if format == "json":
+        return (json.dumps(to_json(graph, result), ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    looks = describe(graph, result, values=values, grads=grads, digits=digits)
+    if format == "mermaid":
+        return to_mermaid(graph, looks, rankdir=rankdir).encode("utf-8")
+    text = to_dot(graph, looks, rankdir=rankdir)
+    if format == "dot":
+        return text.encode("utf-8")
+    if format == "png":
+        return render(text, format, attributes=PNG_SMALL if len(graph) <= BIG else PNG_BIG)
+    return render(text, format)

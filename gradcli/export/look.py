@@ -1,0 +1,114 @@
+"""What a node shows in a picture: its kind, title, name, value and gradient lines, marks.
+
+DOT and Mermaid both draw from this one description, so the two pictures of
+a graph always say the same thing; only their syntax and escaping differ.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..numbers import DEFAULT_DIGITS, fmt
+
+if TYPE_CHECKING:
+    from ..api import Result
+    from ..graph import Graph
+
+# a + b and a · b read the same both ways round, so their edges need no labels.
+# Every other two-input op (a − b, a / b, a^b, max, min) labels its edges a and b,
+# the names its rules use in `gradcli ops`. max and min are symmetric in value,
+# but their gradient rules name the inputs, so their order is shown too.
+SYMMETRIC = frozenset({"add", "mul"})
+
+
+@dataclass(frozen=True)
+class NodeLook:
+    """Everything a picture shows for one node."""
+
+    kind: str  # "variable", "constant" or "operation"
+    title: str  # the op symbol, the variable's name, the constant as written
+    name: str | None  # the name an assignment gave the node
+    value: str | None  # the value line ("value 9"), None when not shown
+    grad: str | None  # the gradient line ("grad 1"), None when not shown
+    output: bool
+    live: bool  # whether the node reaches the output
+    nonfinite: bool  # a value or gradient that is NaN or infinite
+    culprit: bool  # where the first non-finite number arose
+    tooltip: str  # the program text the node stands for, and where it is
+
+
+def operand_labels(graph: Graph, node: int) -> tuple[str, ...]:
+    """The label of each input edge: ``a`` and ``b`` where operand order matters, else empty."""
+    op = graph.ops[node]
+    if op.arity < 2 or op.name in SYMMETRIC:
+        return ("",) * op.arity
+    return op.params
+
+
+def describe(
+    graph: Graph,
+    result: Result | None = None,
+    *,
+    values: bool = True,
+    grads: bool = True,
+    digits: int = DEFAULT_DIGITS,
+) -> list[NodeLook]:
+    """How each node looks, by node id; with a ``result``, with its value and gradient.
+
+    A node that depends on no variable (a constant, ``2*pi``) has no gradient
+    line: no gradient flows into it, as in the evaluators.
+    """
+    vals = result.values if result is not None else None
+    adjoints = result.adjoints if result is not None else None
+    culprit = result.error.node if result is not None and result.error is not None else None
+    live, needs = graph.live, graph.needs_grad
+    source = graph.source
+    looks = []
+    for node, op in enumerate(graph.ops):
+        kind = "variable" if graph.is_variable(node) else "constant" if graph.is_constant(node) else "operation"
+        value_line = grad_line = None
+        nonfinite = False
+        if vals is not None:
+            value = vals[node]
+            nonfinite = not math.isfinite(value)
+            shown = fmt(value, digits)
+            # A constant written as its value ("2") needs no "value 2" line under it.
+            if values and not (kind == "constant" and shown == graph.labels[node]):
+                value_line = f"value {shown}"
+            if adjoints is not None and needs[node]:
+                adjoint = adjoints[node]
+                nonfinite = nonfinite or not math.isfinite(adjoint)
+                if grads:
+                    grad_line = f"grad {fmt(adjoint, digits)}"
+        tooltip = f"{_snippet(source.text, graph.starts[node], graph.ends[node])} ({source.where(graph.starts[node])})"
+        if graph.origins[node] is not None:
+            tooltip = f"{op.name}, a step of {graph.origins[node]}: {tooltip}"
+        looks.append(
+            NodeLook(
+                kind,
+                graph.label(node),
+                graph.names[node],
+                value_line,
+                grad_line,
+                node == graph.output,
+                live[node],
+                nonfinite,
+                node == culprit,
+                tooltip,
+            )
+        )
+    return looks
+
+
+def _snippet(text: str, start: int, end: int, limit: int = 40) -> str:
+    """The program text of a span on one line, cut to ``limit`` characters.
+
+    Only a bounded prefix of the span is read: the root of a long sum spans the
+    whole program, and reading every span in full would be quadratic.
+    """
+    shown = " ".join(text[start : min(end, start + 4 * limit)].split())
+    if len(shown) > limit or end > start + 4 * limit:
+        shown = shown[: limit - 1] + "…"
+    return shown

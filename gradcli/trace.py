@@ -1,0 +1,386 @@
+"""The forward and backward passes as steps a person would write on paper.
+
+Each step is a chain of equalities, its *stages*: ``v2 = w · x = 0.5 · 2 = 1``
+is the stages ("v2", "w · x", "0.5 · 2", "1"). The forward pass takes the
+variables' values, then one step per operation in node-id (topological) order;
+the backward pass starts from the seed ∂f/∂f = 1 and takes one step per node,
+root to leaves. A node used several times receives one term per use, and its
+step writes the sum out (``∂f/∂x = 3 + 3 + 4 = 10``); in the tree view each
+occurrence of a variable is its own leaf, and a last step sums the occurrences.
+
+The text of every rule comes from the op table (``Op.formula``, ``Op.grads``,
+``Op.grads_at``). Nodes are named ``v{id}`` with the graph's node ids (the ids
+of the graph export), variables by their names and assigned nodes by theirs.
+This module builds data only; ``gradcli.cli.trace_command`` renders it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .api import Result, evaluate, json_number
+from .autodiff import local_partials
+from .graph import Graph
+from .numbers import DEFAULT_DIGITS, fmt, fmt_operand
+from .ops import Op
+
+TERMS_SHOWN = 6
+"""A sum of more terms shows its first TERMS_SHOWN - 1 terms, an ellipsis and the last one."""
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_PLACEHOLDER = re.compile(r"\{(a|b|out|d)\}")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One use of a node: ∂f/∂consumer times the consumer's local partial for that input."""
+
+    consumer: int  # the node that uses this one (for a sum over occurrences: the occurrence)
+    position: int | None  # which input of the consumer (0 = a, 1 = b); None for an occurrence
+    rule: str  # "∂f/∂v2 · x"
+    numbers: str  # "0.1966 · 2"
+    adjoint: float
+    partial: float
+    value: float
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of working: the node, the chain of equalities, and notes beside it."""
+
+    node: int | None  # None for the sum over a variable's occurrences (tree view)
+    symbol: str  # how the working calls the node: "v2", "x", "x₁", "z"
+    kind: str  # "variable", "operation", "seed", "chain" or "occurrences"
+    stages: tuple[str, ...]  # the sides of the equality, left to right
+    value: float
+    terms: tuple[Term, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return " = ".join(self.stages)
+
+
+@dataclass
+class Trace:
+    """Both passes of one program at one point, and the result they lead to."""
+
+    result: Result
+    symbols: list[str]
+    forward: list[Step]
+    backward: list[Step]
+    output_name: str  # "f", or the output's assigned name
+    digits: int = DEFAULT_DIGITS
+
+    @property
+    def graph(self) -> Graph:
+        return self.result.graph
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``gradcli trace --json`` object: every step as data, numbers at full precision."""
+        graph = self.graph
+        return {
+            "expression": graph.source.text,
+            "view": {"tree": graph.tree, "granularity": graph.granularity},
+            "output": {"node": graph.output, "symbol": self.symbols[graph.output], "name": self.output_name},
+            "value": json_number(self.result.value),
+            "forward": [_step_json(step, graph) for step in self.forward],
+            "backward": [_step_json(step, graph) for step in self.backward],
+            "gradient": {name: json_number(v) for name, v in self.result.gradient.items()},
+            "diagnostics": [d.to_json(graph.source) for d in self.result.diagnostics],
+        }
+
+
+def _step_json(step: Step, graph: Graph) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "node": step.node,
+        "symbol": step.symbol,
+        "kind": step.kind,
+        "text": step.text,
+        "value": json_number(step.value),
+    }
+    if step.node is not None:
+        data["op"] = graph.ops[step.node].name
+        data["inputs"] = list(graph.inputs[step.node])
+    if step.terms:
+        data["terms"] = [
+            {
+                "from": t.consumer,
+                "input": t.position,
+                "text": t.rule,
+                "numbers": t.numbers,
+                "adjoint": json_number(t.adjoint),
+                "partial": json_number(t.partial),
+                "value": json_number(t.value),
+            }
+            for t in step.terms
+        ]
+    data["notes"] = list(step.notes)
+    return data
+
+
+def trace(graph: Graph, values: Mapping[str, float], *, digits: int = DEFAULT_DIGITS) -> Trace:
+    """Trace a program's forward and backward passes at a point.
+
+    Numbers in the step texts have ``digits`` significant digits; the numbers
+    of the steps themselves keep full precision. A value or derivative that is
+    not finite does not raise: the steps show it, ``result.error`` says where it arose.
+    """
+    result = evaluate(graph, values)
+    symbols = node_symbols(graph)
+    name = graph.names[graph.output] or "f"
+    kinks = {d.node: graph.ops[d.node].convention or "" for d in result.diagnostics if d.kind == "kink"}
+    writer = _Writer(graph, result, symbols, name, digits, kinks)
+    return Trace(result, symbols, writer.forward(), writer.backward(), name, digits)
+
+
+def node_symbols(graph: Graph) -> list[str]:
+    """How the working names each node.
+
+    A variable and an assigned node go by their name, with a subscript for each
+    occurrence when the tree view gives a name several nodes (``x₁ x₂ x₃``, ``x1[1]``);
+    a constant by its text; any other operation by ``v`` and its node id, the
+    id of the graph export. If the program itself uses names such as ``v3``,
+    another prefix is taken so that no two things look alike.
+    """
+    named: dict[str, list[int]] = {name: list(leaves) for name, leaves in graph.variables.items()}
+    for node, name in enumerate(graph.names):
+        if name is not None and graph.inputs[node] and graph.origins[node] is None:
+            named.setdefault(name, []).append(node)
+    prefix = id_prefix(graph)
+    subscript = not any(re.search("[₀-₉]", u) for u in (*named, *graph.assigned))
+    symbols = [
+        f"{prefix}{node}" if inputs else (label or "")
+        for node, (inputs, label) in enumerate(zip(graph.inputs, graph.labels))
+    ]
+    for name, nodes in named.items():
+        if len(nodes) == 1:
+            symbols[nodes[0]] = name
+            continue
+        for k, node in enumerate(nodes, 1):
+            # x₁ for x, but x1[1] for x1: a subscript after a digit reads as one number.
+            plain = subscript and not name[-1].isdigit()
+            symbols[node] = name + str(k).translate(_SUBSCRIPTS) if plain else f"{name}[{k}]"
+    return symbols
+
+
+def id_prefix(graph: Graph) -> str:
+    """``v``, as in ``v3``, unless the program uses such names itself."""
+    user = [*graph.variables, *graph.assigned]
+    return next((p for p in ("v", "n", "t") if not any(re.fullmatch(p + r"\d+", u) for u in user)), "#")
+
+
+def fill(template: str, names: Mapping[str, str]) -> str:
+    """A rule template with ``{a}``, ``{b}``, ``{out}``, ``{d}`` replaced by ``names``."""
+    return _PLACEHOLDER.sub(lambda m: names[m.group(1)], template)
+
+
+def fill_numbers(template: str, numbers: Mapping[str, float], digits: int) -> str:
+    """A rule template with numbers in: a negative number is parenthesised unless already enclosed.
+
+    ``{a} · {b}`` at a = -2 gives ``(-2) · 3``; ``σ({a})`` gives ``σ(-2)``, ``max({a}, {b})`` ``max(-2, 3)``.
+    """
+
+    def number(match: re.Match[str]) -> str:
+        value = numbers[match.group(1)]
+        before = template[match.start() - 1 : match.start()]
+        after = template[match.end() : match.end() + 1]
+        enclosed = (before in ("(", "|") or template[: match.start()].endswith(", ")) and after in (")", "|", ",")
+        return fmt(value, digits) if enclosed else fmt_operand(value, digits)
+
+    return _PLACEHOLDER.sub(number, template)
+
+
+def factor(text: str) -> str:
+    """``text`` ready to be a factor of a product: parenthesised if a sum, a condition or a negative."""
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == " " and depth == 0:
+            return f"({text})"
+    return f"({text})" if text[:1] in ("−", "-") else text
+
+
+def _chain(*stages: str) -> tuple[str, ...]:
+    """The stages without repeats: ``2 · 3 = 2 · 3 = 6`` says nothing twice."""
+    kept: list[str] = []
+    for stage in stages:
+        if stage and (not kept or kept[-1] != stage):
+            kept.append(stage)
+    return tuple(kept)
+
+
+def _sum(parts: list[str]) -> str:
+    if len(parts) > TERMS_SHOWN:
+        parts = [*parts[: TERMS_SHOWN - 1], "…", parts[-1]]
+    return " + ".join(parts)
+
+
+class _Writer:
+    """Writes the steps of one trace."""
+
+    def __init__(
+        self, graph: Graph, result: Result, symbols: list[str], name: str, digits: int, kinks: dict[int, str]
+    ) -> None:
+        self.graph = graph
+        self.vals = result.values
+        self.adjoints = result.adjoints or []
+        self.symbols = symbols
+        self.name = name
+        self.digits = digits
+        self.kinks = kinks
+        self.partials: dict[int, tuple[float, ...]] = {}
+        self.gradient = result.gradient
+        self.prefix = id_prefix(graph)
+
+    def num(self, x: float) -> str:
+        return fmt(x, self.digits)
+
+    def d(self, node: int) -> str:
+        """``∂f/∂v3``."""
+        return f"∂{self.name}/∂{self.symbols[node]}"
+
+    # ---- forward -----------------------------------------------------------
+
+    def forward(self) -> list[Step]:
+        graph, vals, symbols = self.graph, self.vals, self.symbols
+        live = graph.live
+        steps = [
+            Step(
+                leaf,
+                symbols[leaf],
+                "variable",
+                (symbols[leaf], self.num(vals[leaf])),
+                vals[leaf],
+                notes=self._forward_notes(leaf),
+            )
+            for leaves in graph.variables.values()
+            for leaf in leaves
+        ]
+        for node, (op, inputs) in enumerate(zip(graph.ops, graph.inputs)):
+            if not inputs or not live[node]:
+                continue
+            params = dict(zip(op.params, inputs))
+            rule = fill(op.formula, {p: symbols[i] for p, i in params.items()})
+            numbers = fill_numbers(op.formula, {p: vals[i] for p, i in params.items()}, self.digits)
+            stages = _chain(symbols[node], rule, numbers, self.num(vals[node]))
+            steps.append(Step(node, symbols[node], "operation", stages, vals[node], notes=self._forward_notes(node)))
+        return steps
+
+    def _forward_notes(self, node: int) -> tuple[str, ...]:
+        graph = self.graph
+        notes = []
+        if node == graph.output:
+            notes.append("the output" if graph.names[node] else f"the output, {self.name}")
+        if graph.inputs[node] and self.symbols[node] != f"{self.prefix}{node}":
+            notes.append(f"node {self.prefix}{node}")
+        if graph.origins[node] is not None:
+            notes.append(f"a step of {graph.origins[node]}")
+        if node in self.kinks:
+            notes.append(f"on a kink: {self.kinks[node]}")
+        if not graph.live[node]:
+            notes.append("the output does not use it")
+        return tuple(notes)
+
+    # ---- backward ----------------------------------------------------------
+
+    def backward(self) -> list[Step]:
+        graph = self.graph
+        output = graph.output
+        if not graph.needs_grad[output]:
+            return []
+        live, needs = graph.live, graph.needs_grad
+        uses: list[list[tuple[int, int]]] = [[] for _ in graph.ops]
+        for node in range(output + 1):
+            if live[node] and needs[node]:
+                for position, i in enumerate(graph.inputs[node]):
+                    if needs[i]:
+                        uses[i].append((node, position))
+        seed = _chain(self.d(output), f"∂{self.name}/∂{self.name}", "1")
+        steps = [Step(output, self.symbols[output], "seed", seed, 1.0, notes=("the seed",))]
+        for node in range(output - 1, -1, -1):
+            if graph.inputs[node] and uses[node]:
+                steps.append(self._chain_step(node, uses[node]))
+        for name, leaves in graph.variables.items():
+            used = [leaf for leaf in leaves if uses[leaf]]
+            steps += [self._chain_step(leaf, uses[leaf]) for leaf in used]
+            if len(used) > 1:
+                steps.append(self._occurrences(name, used))
+        return steps
+
+    def _partial(self, node: int, position: int) -> float:
+        if node not in self.partials:
+            self.partials[node] = local_partials(self.graph, self.vals, node)
+        return self.partials[node][position]
+
+    def _term(self, consumer: int, position: int) -> Term:
+        graph, symbols = self.graph, self.symbols
+        op: Op = graph.ops[consumer]
+        inputs = graph.inputs[consumer]
+        partial = self._partial(consumer, position)
+        adjoint = self.adjoints[consumer]
+        by_symbol = {p: symbols[i] for p, i in zip(op.params, inputs)}
+        rule = factor(fill(op.grads[position], by_symbol))
+        numbers = {p: self.vals[i] for p, i in zip(op.params, inputs)}
+        numbers.update(out=self.vals[consumer], d=partial)
+        template = op.grads_at[position] if op.grads_at else op.grads[position]
+        at = factor(fill_numbers(template, numbers, self.digits))
+        return Term(
+            consumer,
+            position,
+            f"{self.d(consumer)} · {rule}",
+            f"{fmt_operand(adjoint, self.digits)} · {at}",
+            adjoint,
+            partial,
+            adjoint * partial,
+        )
+
+    def _chain_step(self, node: int, uses: list[tuple[int, int]]) -> Step:
+        terms = tuple(self._term(consumer, position) for consumer, position in uses)
+        value = self.adjoints[node]
+        notes = []
+        if len(terms) > 1:
+            notes.append(f"{self.symbols[node]} is used {len(terms):,} times: one term per use")
+        conventions = dict.fromkeys(self.kinks[c] for c, _ in uses if c in self.kinks)
+        notes += [f"convention: {c}" for c in conventions]
+        if len(terms) == 1:
+            stages = _chain(self.d(node), terms[0].rule, terms[0].numbers, self.num(value))
+        else:
+            stages = _chain(
+                self.d(node),
+                _sum([t.rule for t in terms]),
+                _sum([t.numbers for t in terms]),
+                _sum([self.num(terms[0].value)] + [fmt_operand(t.value, self.digits) for t in terms[1:]]),
+                self.num(value),
+            )
+        return Step(node, self.symbols[node], "chain", stages, value, terms, tuple(notes))
+
+    def _occurrences(self, name: str, leaves: list[int]) -> Step:
+        terms = tuple(
+            # Each occurrence x₁ passes its ∂f/∂x₁ on to x unchanged: ∂x₁/∂x = 1.
+            Term(
+                leaf,
+                None,
+                self.d(leaf),
+                fmt_operand(self.adjoints[leaf], self.digits),
+                self.adjoints[leaf],
+                1.0,
+                self.adjoints[leaf],
+            )
+            for leaf in leaves
+        )
+        value = self.gradient[name]
+        stages = _chain(
+            f"∂{self.name}/∂{name}",
+            _sum([t.rule for t in terms]),
+            _sum([self.num(terms[0].value)] + [t.numbers for t in terms[1:]]),
+            self.num(value),
+        )
+        note = f"{name} occurs {len(leaves):,} times: one term per occurrence"
+        return Step(None, name, "occurrences", stages, value, terms, (note,))
