@@ -28,7 +28,7 @@ from .errors import UsageError
 from .graph import Graph
 from .parser import parse as _parse
 from .syntax import Program
-from .values import bind, check_names
+from .values import bind, check_variables
 
 MODES = ("reverse", "forward")
 
@@ -101,7 +101,7 @@ def evaluate(
     if wrt is None:
         wrt = list(graph.variables)
     else:
-        check_names(graph, wrt, what="a derivative (--wrt)")
+        check_variables(graph, wrt, "--wrt")
     vals = forward(graph, point)
     adjoints = None
     if mode == "reverse":

@@ -96,7 +96,14 @@ def tangents(graph: Graph, vals: list[float], wrt: list[str]) -> dict[str, float
 
 def gradient(graph: Graph, adjoints: list[float], wrt: list[str]) -> dict[str, float]:
     """∂f/∂name for each name: the sum of the adjoints of its leaves."""
-    return {name: sum(adjoints[leaf] for leaf in graph.variables[name]) for name in wrt}
+    variables = graph.variables
+    grad = {}
+    for name in wrt:
+        leaves = variables[name]
+        # One leaf per variable outside the tree view: skip sum()'s generator.
+        # (0.0 + a, as sum() gives, turns an adjoint of -0.0 into 0.0.)
+        grad[name] = 0.0 + adjoints[leaves[0]] if len(leaves) == 1 else sum(adjoints[leaf] for leaf in leaves)
+    return grad
 
 
 def _reaches(graph: Graph, target: int) -> list[bool]:

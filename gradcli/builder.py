@@ -38,6 +38,10 @@ def decomposition(op: Op) -> list:
     return parse(op.decomposition).statements
 
 
+_DONE = object()  # work-stack markers of Builder._expr
+_NAMED = object()
+
+
 class _Frame:
     """Where names resolve, and what nodes record, while one statement list is walked.
 
@@ -155,45 +159,64 @@ class Builder:
         add = graph.add
         origin = frame.origin
         fixed_span = frame.span
+        scalar = self.scalar
+        # Names already resolved to a variable's one leaf (not in the tree view, where
+        # each use is a leaf, nor in a decomposition, whose names are its parameters).
+        leaves = self.leaves if origin is None and not self.tree else {}
         results: list[int] = []
-        # Work items: an expression to enter, or (expression, None) once its
-        # operands are on ``results``, or (name, node count) to label an inlined copy.
+        result = results.append
+        # Work items: an expression to enter; _DONE then an Apply whose operands
+        # are on ``results``; _NAMED then a name, to label an inlined copy.
         work: list = [expr]
+        pop, push = work.pop, work.append
         while work:
-            item = work.pop()
+            item = pop()
             kind = type(item)
-            if kind is Apply:
-                work.append((item, None))
-                work.extend(reversed(item.args))
-            elif kind is tuple:
-                apply, mark = item
-                if mark is not None:  # an inlined assignment's copy is done: name its root
-                    if origin is None and graph.inputs[results[-1]]:
-                        graph.names[results[-1]] = graph.names[results[-1]] or apply
-                    continue
+            if kind is Name:
+                node = leaves.get(item.id)
+                if node is None:
+                    node = self._name(item, frame)
+                    if node is None:  # the tree view inlines the assigned expression here
+                        push(item.id)
+                        push(_NAMED)
+                        push(frame.assignments[item.id].expr)
+                        if len(graph.ops) > TREE_LIMIT:
+                            raise ProgramError(
+                                f"the tree view of this program has more than {TREE_LIMIT:,} nodes",
+                                hint="assignments are copied at each use in the tree view; use the default view",
+                            )
+                        continue
+                result(node)
+            elif item is _DONE:
+                apply = pop()
                 count = len(apply.args)
-                inputs = tuple(results[-count:])
-                del results[-count:]
-                start, end = fixed_span or (apply.start, apply.end)
-                if self.scalar and apply.op.decomposition is not None:
-                    results.append(self._decompose(apply.op, inputs, (start, end), origin or apply.op.name))
+                if count == 2:
+                    b = results.pop()
+                    inputs: tuple[int, ...] = (results.pop(), b)
                 else:
-                    results.append(add(apply.op, inputs, start, end, apply.written, None, origin))
+                    inputs = tuple(results[-count:])
+                    del results[-count:]
+                start, end = fixed_span or (apply.start, apply.end)
+                if scalar and apply.op.decomposition is not None:
+                    result(self._decompose(apply.op, inputs, (start, end), origin or apply.op.name))
+                else:
+                    result(add(apply.op, inputs, start, end, apply.written, None, origin))
+            elif kind is Apply:
+                push(item)
+                push(_DONE)
+                args = item.args
+                if len(args) == 2:
+                    push(args[1])
+                    push(args[0])
+                else:
+                    work.extend(reversed(args))
             elif kind is Num:
                 start, end = fixed_span or (item.start, item.end)
-                results.append(add(CONST, (), start, end, item.text, item.value, origin))
-            else:
-                node = self._name(item, frame)
-                if node is None:  # the tree view inlines the assigned expression here
-                    work.append((item.id, True))
-                    work.append(frame.assignments[item.id].expr)
-                    if len(graph.ops) > TREE_LIMIT:
-                        raise ProgramError(
-                            f"the tree view of this program has more than {TREE_LIMIT:,} nodes",
-                            hint="assignments are copied at each use in the tree view; use the default view",
-                        )
-                else:
-                    results.append(node)
+                result(add(CONST, (), start, end, item.text, item.value, origin))
+            else:  # _NAMED: an inlined assignment's copy is done: name its root
+                name = pop()
+                if origin is None and graph.inputs[results[-1]]:
+                    graph.names[results[-1]] = graph.names[results[-1]] or name
         return results[-1]
 
     def _name(self, name: Name, frame: _Frame) -> int | None:

@@ -98,7 +98,7 @@ def _describe(token_type: str, value: str) -> str:
         return f"number {value}"
     if token_type == "NAME":
         return f"name '{value}'"
-    return _TOKEN_WORDS.get(token_type, f"'{value}'")
+    return f"'{value}'" if value else _TOKEN_WORDS.get(token_type, token_type)  # as typed: '**', not '^'"
 
 
 def _token_error(error: UnexpectedToken, source: Source) -> ParseError:

@@ -8,12 +8,9 @@ constant is an error (contract, section 1), so a typo never passes silently.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping
-from difflib import get_close_matches
-from pathlib import Path
 
 from .errors import UsageError
 from .graph import Graph
@@ -55,8 +52,11 @@ def _constant_expression(name: str, text: str) -> float:
 
 def read_values_file(path: str) -> dict[str, float]:
     """Values from a JSON object such as ``{"x": 2, "w": 0.5}``."""
+    import json  # here, not at the top: most runs read no values file
+
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as file:
+            data = json.loads(file.read())
     except OSError as error:
         raise UsageError(f"cannot read the values file {path}: {error.strerror or error}") from None
     except (ValueError, UnicodeDecodeError) as error:
@@ -76,30 +76,52 @@ def read_values_file(path: str) -> dict[str, float]:
     return values
 
 
-def check_names(graph: Graph, names: Mapping[str, object] | list[str], *, what: str = "a value") -> None:
-    """Every name must be a variable of the program (not assigned, not a constant)."""
+def check_names(graph: Graph, names: Mapping[str, object] | list[str]) -> None:
+    """Every name given a value must be a variable of the program (not assigned, not a constant)."""
     variables = list(graph.variables)
     for name in names:
         if name in graph.variables:
             continue
         if name in CONSTANTS:
-            raise UsageError(f"{name} is a constant and cannot be given {what}")
+            raise UsageError(f"{name} is a constant and cannot be given a value")
         if name in graph.assigned:
             where = graph.source.where(graph.assigned[name][0])
             raise UsageError(
-                f"{name} is assigned in the program (at {where}), so it cannot also be given {what}",
+                f"{name} is assigned in the program (at {where}), so it cannot also be given a value",
                 hint=f"the program's variables are: {_listing(variables)}",
             )
+        from difflib import get_close_matches
+
         close = get_close_matches(name, variables, n=1)
         hint = f"did you mean {close[0]}? " if close else ""
         raise UsageError(
-            f"{name} is given {what} but the program does not use it",
+            f"{name} is given a value but the program does not use it",
             hint=f"{hint}the program's variables are: {_listing(variables)}",
+        )
+
+
+def check_variables(graph: Graph, names: list[str], option: str) -> None:
+    """Every name an option names (``--wrt``, ``--expect``) must be a variable of the program."""
+    for name in names:
+        if name in graph.variables:
+            continue
+        if name in CONSTANTS:
+            why = "a constant, not a variable"
+        elif name in graph.assigned:
+            why = f"assigned in the program (at {graph.source.where(graph.assigned[name][0])}), not a variable"
+        else:
+            why = "not used by the program"
+        raise UsageError(
+            f"{option} names {name}, which is {why}",
+            hint=f"the program's variables are: {_listing(list(graph.variables))}",
         )
 
 
 def bind(graph: Graph, values: Mapping[str, float]) -> dict[str, float]:
     """Check the values against the program's variables: none missing, none unknown."""
+    if values.keys() == graph.variables.keys() and all(map(math.isfinite, values.values())):
+        # The usual case, checked in two C-level passes: 2 passes fewer over 10^5 variables.
+        return {name: float(values[name]) for name in graph.variables}
     check_names(graph, values)
     missing = [name for name in graph.variables if name not in values]
     if missing:

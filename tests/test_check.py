@@ -241,7 +241,7 @@ def test_a_kink_at_the_point_names_the_convention(run) -> None:
     [
         (["--expect", "x=2*x +"], "in --expect x=2*x +: unexpected end of input"),
         (["--expect", "x=2*z"], "in --expect x=2*z: z is not a variable of the program"),
-        (["--expect", "z=2*x"], "z is given an expected derivative"),
+        (["--expect", "z=2*x"], "--expect names z, which is not used by the program"),
         (["--expect", "x"], "--expect takes NAME=ANSWER"),
         (["--expect", "x=1", "--expect", "x=2"], "given twice"),
         (["--expect", "x=a = 2; a"], "an answer is one expression"),

@@ -311,7 +311,11 @@ def test_wrt_table(run) -> None:
 
 @pytest.mark.parametrize(
     ("wrt", "message"),
-    [("z", "the program does not use it"), ("u", "u is assigned in the program"), ("x;y", "--wrt takes names")],
+    [
+        ("z", "--wrt names z, which is not used"),
+        ("u", "u, which is assigned in the program"),
+        ("x;y", "--wrt takes names"),
+    ],
 )
 def test_wrt_names_must_be_variables(wrt: str, message: str, run) -> None:
     code, _, stderr = run("eval", "u = x*y; u", "--x", "1", "--y", "2", "--wrt", wrt)

@@ -9,6 +9,7 @@ an internal error, and ``--traceback`` shows the Python traceback.
 from __future__ import annotations
 
 import sys
+from importlib import import_module
 from typing import Any
 
 import click
@@ -31,10 +32,25 @@ Run `gradcli COMMAND --help` for a command's options.
 
 
 class GradcliGroup(click.Group):
-    """A click group whose ``main`` renders errors and sets the exit status itself."""
+    """A click group whose ``main`` renders errors and sets the exit status itself.
+
+    Commands may be registered as ``lazy_commands[name] = "module:attribute"``:
+    imported on first use, so that start-up pays only for the command that runs.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands: dict[str, str] = {}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)  # in the order they are added: the order a user meets them
+        # In the order they are registered: the order a user meets them.
+        return list(dict.fromkeys([*self.lazy_commands, *self.commands]))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.lazy_commands:
+            module, attribute = self.lazy_commands[name].split(":")
+            self.add_command(getattr(import_module(module), attribute), name)
+        return super().get_command(ctx, name)
 
     def main(
         self,

@@ -11,7 +11,7 @@ from ..errors import ExitStatus, UsageError
 from ..numbers import fmt
 from ..parser import parse
 from ..selfcheck import self_check
-from ..values import NAME, bind, check_names, parse_value
+from ..values import NAME, bind, check_names, check_variables, parse_value
 from .app import traceback_option
 from .arguments import ProgramCommand, digits_option, program_options, read_program
 from .output import echo_json, report, table
@@ -114,7 +114,7 @@ def check_command(
     seen: set[str] = set()
     for item in expect:
         name, answer = _split(item)
-        check_names(graph, [name], what="an expected derivative (--expect)")
+        check_variables(graph, [name], "--expect")
         if name in seen:
             raise UsageError(f"--expect {name}=... is given twice", hint="give one answer per derivative")
         seen.add(name)

@@ -85,7 +85,7 @@ def graph_command(
     in red. Without values, the graph shows structure only.
 
     PNG and SVG need Graphviz: the `dot` program, or else `graphviz-pure`
-    (pip install "gradcli[render]").
+    (pip install graphviz-pure).
 
     Exit status: 0 success; 2 a usage, syntax or name error; 3 a value or
     gradient that is not finite (the graph is still written, with those nodes

@@ -2,7 +2,7 @@
 
 ``dot`` is Graphviz itself and is preferred wherever it is installed.
 ``graphviz-pure`` (a port of Graphviz in a wheel, ``pip install
-"gradcli[render]"``) lets a pip-only install render; it is looked for on the
+graphviz-pure``, the ``render`` extra) lets a pip-only install render; it is looked for on the
 PATH and beside the running Python, where a virtual environment that is not
 activated keeps it. The program is run directly, with a time limit and its
 standard error captured, never through pydot (whose ``create()`` prints a
@@ -27,7 +27,7 @@ TIMEOUT = 300.0
 
 INSTALL_HINT = (
     "install Graphviz (apt install graphviz, brew install graphviz, winget install graphviz; "
-    'see graphviz.org/download), or pip install "gradcli[render]" for graphviz-pure; '
+    "see graphviz.org/download), or pip install graphviz-pure into gradcli's environment; "
     "or write DOT with -o FILE.dot and render it where Graphviz is: dot -Tpng FILE.dot -o FILE.png"
 )
 
