@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import sympy
+from conftest import SYMPY_OPS
 from sympy.parsing.sympy_parser import (
     convert_xor,
     implicit_multiplication,
@@ -26,6 +27,7 @@ from sympy.parsing.sympy_parser import (
 )
 
 from gradcli.cli import cli
+from gradcli.ops import OPS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.grad"))
@@ -40,16 +42,8 @@ KNOWN = {
 SYMPY_NAMES = {
     "pi": sympy.pi,
     "e": sympy.E,
-    "ln": sympy.log,
-    "log2": lambda a: sympy.log(a) / sympy.log(2),
-    "log10": lambda a: sympy.log(a) / sympy.log(10),
-    "sigmoid": lambda a: 1 / (1 + sympy.exp(-a)),
-    "softplus": lambda a: sympy.log(1 + sympy.exp(a)),
-    "relu": lambda a: sympy.Max(0, a),
-    "abs": sympy.Abs,
-    "max": sympy.Max,
-    "min": sympy.Min,
-    "pow": lambda a, b: a**b,
+    # Every function as the language spells it (ln, pow, ...), in the SymPy forms of conftest.py.
+    **{spelling: SYMPY_OPS[op.name] for op in OPS for spelling in op.spellings},
 }
 TRANSFORMATIONS = (*standard_transformations, convert_xor, implicit_multiplication)
 

@@ -112,6 +112,7 @@ def traceback_option(f: Any) -> Any:
     )(f)
 
 
+# The commands inherit -h as well as --help from the group's context.
 @click.group(cls=GradcliGroup, help=_HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="gradcli", message="%(prog)s %(version)s")
 @traceback_option

@@ -21,7 +21,6 @@ from .output import echo_json, report, table
     "check",
     cls=ProgramCommand,
     short_help="Check derivative answers: numbers at a point, or formulas at many points.",
-    context_settings={"help_option_names": ["-h", "--help"]},
 )
 @program_options
 @click.option(

@@ -36,7 +36,6 @@ def parse_wrt(text: str | None) -> list[str] | None:
     "eval",
     cls=ProgramCommand,
     short_help="Value and every partial derivative of the output.",
-    context_settings={"help_option_names": ["-h", "--help"]},
 )
 @program_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with full precision.")

@@ -18,7 +18,6 @@ from .output import is_terminal, report
     "graph",
     cls=ProgramCommand,
     short_help="The computation graph as DOT, SVG, PNG, JSON or Mermaid.",
-    context_settings={"help_option_names": ["-h", "--help"]},
 )
 @program_options
 @click.option(

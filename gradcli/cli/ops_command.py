@@ -25,7 +25,6 @@ def _notes(op: Op) -> str:
 @click.command(
     "ops",
     short_help="Every operation, its forward rule and its local gradient rule.",
-    context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
 @traceback_option

@@ -33,7 +33,6 @@ Line = list[Segment]
     "trace",
     cls=ProgramCommand,
     short_help="The forward and backward passes, step by step.",
-    context_settings={"help_option_names": ["-h", "--help"]},
 )
 @program_options
 @click.option("--json", "as_json", is_flag=True, help="Print the steps as one JSON object, with full precision.")
