@@ -75,3 +75,9 @@ class RendererMissing(GradcliError):
     """An image was asked for but no Graphviz renderer can be found."""
 
     status = ExitStatus.NO_RENDERER
+
+
+class RenderFailed(GradcliError):
+    """The renderer ran but did not produce the picture (it failed or timed out)."""
+
+    status = ExitStatus.NO_RENDERER

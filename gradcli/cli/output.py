@@ -7,7 +7,6 @@ always passed to rich as ``Text``, never parsed as markup.
 
 from __future__ import annotations
 
-import json
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -25,6 +24,8 @@ def is_terminal() -> bool:
 
 def echo_json(data: Any) -> None:
     """One JSON object on standard output (RFC 8259: no NaN or Infinity tokens)."""
+    import json  # here: only --json runs pay for it
+
     click.echo(json.dumps(data, ensure_ascii=False, allow_nan=False))
 
 

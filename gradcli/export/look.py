@@ -82,7 +82,7 @@ def describe(
                 nonfinite = nonfinite or not math.isfinite(adjoint)
                 if grads:
                     grad_line = f"grad {fmt(adjoint, digits)}"
-        tooltip = f"{_snippet(source.text, graph.starts[node], graph.ends[node])} ({source.where(graph.starts[node])})"
+        tooltip = f"{graph.snippet(node)} ({source.where(graph.starts[node])})"
         if graph.origins[node] is not None:
             tooltip = f"{op.name}, a step of {graph.origins[node]}: {tooltip}"
         looks.append(
@@ -100,15 +100,3 @@ def describe(
             )
         )
     return looks
-
-
-def _snippet(text: str, start: int, end: int, limit: int = 40) -> str:
-    """The program text of a span on one line, cut to ``limit`` characters.
-
-    Only a bounded prefix of the span is read: the root of a long sum spans the
-    whole program, and reading every span in full would be quadratic.
-    """
-    shown = " ".join(text[start : min(end, start + 4 * limit)].split())
-    if len(shown) > limit or end > start + 4 * limit:
-        shown = shown[: limit - 1] + "…"
-    return shown

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..errors import ExitStatus, GradcliError, RendererMissing
+from ..errors import RendererMissing, RenderFailed
 
 RENDERERS = ("dot", "graphviz-pure")
 """The programs that can render, in order of preference."""
@@ -30,12 +30,6 @@ INSTALL_HINT = (
     "see graphviz.org/download), or pip install graphviz-pure into gradcli's environment; "
     "or write DOT with -o FILE.dot and render it where Graphviz is: dot -Tpng FILE.dot -o FILE.png"
 )
-
-
-class RenderFailed(GradcliError):
-    """The renderer ran but did not produce the picture."""
-
-    status = ExitStatus.NO_RENDERER
 
 
 def search_path() -> str:
