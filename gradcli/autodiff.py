@@ -40,17 +40,17 @@ def local_partials(graph: Graph, vals: list[float], node: int) -> tuple[float, .
     return graph.ops[node].partials(*[vals[i] for i in inputs], vals[node])
 
 
-def reverse(graph: Graph, vals: list[float], seed: int | None = None) -> list[float]:
-    """The adjoint ∂f/∂node of every node, f being the output (or ``seed``).
+def reverse(graph: Graph, vals: list[float]) -> list[float]:
+    """The adjoint ∂f/∂node of every node, f being the output.
 
     A leaf used several times receives one contribution per use, summed.
     Only nodes that reach f and depend on a variable take part: a constant
     exponent gets no gradient, so ``x^2`` at ``x = -1`` has no ``ln(-1)`` in it.
     """
-    output = graph.output if seed is None else seed
+    output = graph.output
     adjoints = [0.0] * len(graph.ops)
     adjoints[output] = 1.0
-    live = graph.live if seed is None else _reaches(graph, seed)
+    live = graph.live
     needs = graph.needs_grad
     ops, inputs_of = graph.ops, graph.inputs
     for node in range(output, -1, -1):
@@ -104,16 +104,6 @@ def gradient(graph: Graph, adjoints: list[float], wrt: list[str]) -> dict[str, f
         # (0.0 + a, as sum() gives, turns an adjoint of -0.0 into 0.0.)
         grad[name] = 0.0 + adjoints[leaves[0]] if len(leaves) == 1 else sum(adjoints[leaf] for leaf in leaves)
     return grad
-
-
-def _reaches(graph: Graph, target: int) -> list[bool]:
-    live = [False] * len(graph.ops)
-    live[target] = True
-    for node in range(target, -1, -1):
-        if live[node]:
-            for i in graph.inputs[node]:
-                live[i] = True
-    return live
 
 
 # ---- where a NaN or an infinity first arose -----------------------------------

@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic
 from .errors import ProgramError
 from .graph import Graph
 from .ops import CONST, CONSTANTS, FUNCTIONS, VAR, Op
-from .syntax import Apply, Assign, Expr, Name, Num, Program
+from .syntax import Apply, Assign, Expr, Name, Num, Program, names_in
 
 GRANULARITIES = ("fused", "scalar")
 TREE_LIMIT = 2_000_000
@@ -79,7 +79,7 @@ class Builder:
         statements = self.program.statements
         self._check_assignments(statements)
         frame = _Frame({})
-        used = _names_used(statements) if self.tree else None
+        used = {name.id for name in names_in(statements)} if self.tree else None
         collecting = gc.isenabled()
         gc.disable()  # millions of small objects, no cycles: see parser.parse
         try:
@@ -260,17 +260,3 @@ def build(program: Program, *, tree: bool = False, granularity: str = "fused") -
         if error.source is None:
             error.source = program.source
         raise
-
-
-def _names_used(statements: list) -> set[str]:
-    """Every name the statements use (walked with a stack, not recursion)."""
-    used: set[str] = set()
-    work = [s.expr if type(s) is Assign else s for s in statements]
-    while work:
-        expr = work.pop()
-        kind = type(expr)
-        if kind is Apply:
-            work.extend(expr.args)
-        elif kind is Name:
-            used.add(expr.id)
-    return used

@@ -31,7 +31,8 @@ from .errors import GradcliError, NonFiniteError, ParseError, UsageError
 from .graph import Graph
 from .numbers import fmt
 from .parser import parse
-from .syntax import Apply, Assign, Name, Program
+from .syntax import Assign, Program, names_in
+from .values import PLAIN_NUMBER
 
 POINTS = 20
 SEED = 0
@@ -43,7 +44,6 @@ ANSWER_TOLERANCE = (1e-7, 1e-9)
 SELF_CHECK_TOLERANCE = (1e-5, 1e-8)
 """rtol, atol for the self-check: finite differences are accurate to about 1e-10, not to the last digit."""
 
-_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
 _DECIMAL = re.compile(r"\s*[+-]?(\d*)\.(\d+)(?:[eE]([+-]?\d+))?\s*")
 
 
@@ -59,7 +59,7 @@ class Answer:
     @property
     def is_number(self) -> bool:
         """Whether the answer is written as a plain number (``10``, ``-0.5``), not a formula."""
-        return _NUMBER.fullmatch(self.text) is not None
+        return PLAIN_NUMBER.fullmatch(self.text.strip()) is not None
 
 
 def read_answer(program: Program, graph: Graph, name: str | None, text: str, flag: str) -> Answer:
@@ -82,7 +82,7 @@ def read_answer(program: Program, graph: Graph, name: str | None, text: str, fla
             source=answer.source,
             span=(where.start, where.end),
         )
-    for use in _names(statements[0]):
+    for use in names_in(statements):
         if use.id not in graph.variables and use.id not in graph.assigned:
             raise UsageError(
                 f"in {flag}: {use.id} is not a variable of the program",
@@ -94,18 +94,6 @@ def read_answer(program: Program, graph: Graph, name: str | None, text: str, fla
     match = _DECIMAL.fullmatch(text)
     rounding = 0.5 * 10.0 ** (int(match.group(3) or 0) - len(match.group(2))) if match else 0.0
     return Answer(name, text, combined, rounding)
-
-
-def _names(expr: Any) -> list[Name]:
-    """The names an expression uses, in order (walked with a stack)."""
-    found, work = [], [expr]
-    while work:
-        item = work.pop()
-        if type(item) is Apply:
-            work.extend(reversed(item.args))
-        elif type(item) is Name:
-            found.append(item)
-    return found
 
 
 # ---- where to check -----------------------------------------------------------

@@ -45,12 +45,23 @@ class GradcliError(Exception):
 
     def render(self) -> str:
         """The message, the source line with a caret under the span, and the hint."""
-        lines = [f"error: {self.message}"]
-        if self.source is not None and self.span is not None:
-            lines.append(self.source.excerpt(*self.span))
-        if self.hint:
-            lines.append(f"hint: {self.hint}")
-        return "\n".join(lines)
+        return render_message("error", self.message, self.source, self.span, self.hint)
+
+
+def render_message(
+    severity: str,
+    message: str,
+    source: Source | None = None,
+    span: tuple[int, int] | None = None,
+    hint: str | None = None,
+) -> str:
+    """``error: message``, then the source line with a caret under the span, then the hint."""
+    lines = [f"{severity}: {message}"]
+    if source is not None and span is not None:
+        lines.append(source.excerpt(*span))
+    if hint:
+        lines.append(f"hint: {hint}")
+    return "\n".join(lines)
 
 
 class UsageError(GradcliError):

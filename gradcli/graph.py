@@ -74,6 +74,11 @@ class Graph:
     def is_constant(self, node: int) -> bool:
         return self.ops[node] is CONST
 
+    @property
+    def output_name(self) -> str:
+        """What reports call the output: its assigned name, or f (∂f/∂x)."""
+        return self.names[self.output] or "f"
+
     def span(self, node: int) -> tuple[int, int]:
         return self.starts[node], self.ends[node]
 

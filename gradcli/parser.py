@@ -18,6 +18,7 @@ from typing import Any
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput
+from lark.lark import PostLex
 from lark.lexer import BasicLexer
 
 from .errors import GradcliError, ParseError, ProgramError
@@ -39,14 +40,12 @@ def grammar_path() -> str:
     raise FileNotFoundError("gradcli's grammar file (grammar/gradcli.lark) is missing from the installation")
 
 
-class _TokenFilter:
+class _TokenFilter(PostLex):
     """Lark post-lexer: makes implicit multiplication explicit, joins lines inside ( ).
 
     ``IMPLICIT`` goes between a number and a following name or ``(``, and
     between ``)`` and ``(``: exactly the forms of contract section 1.
     """
-
-    always_accept = ("_SEP",)
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         depth = 0

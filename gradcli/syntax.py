@@ -72,6 +72,19 @@ class Assign:
 Statement = Assign | Num | Name | Apply
 
 
+def names_in(statements: list[Statement]) -> list[Name]:
+    """Every use of a name in the statements, in order (walked with a stack, not recursion)."""
+    found: list[Name] = []
+    work: list = [s.expr if type(s) is Assign else s for s in reversed(statements)]
+    while work:
+        item = work.pop()
+        if type(item) is Apply:
+            work.extend(reversed(item.args))
+        elif type(item) is Name:
+            found.append(item)
+    return found
+
+
 class Program:
     """A parsed program: its statements in order; the last one is the output."""
 

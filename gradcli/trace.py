@@ -131,7 +131,7 @@ def trace(graph: Graph, values: Mapping[str, float], *, digits: int = DEFAULT_DI
     """
     result = evaluate(graph, values)
     symbols = node_symbols(graph)
-    name = graph.names[graph.output] or "f"
+    name = graph.output_name
     kinks = {d.node: graph.ops[d.node].convention or "" for d in result.diagnostics if d.kind == "kink"}
     writer = _Writer(graph, result, symbols, name, digits, kinks)
     return Trace(result, symbols, writer.forward(), writer.backward(), name, digits)

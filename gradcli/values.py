@@ -16,14 +16,15 @@ from .errors import UsageError
 from .graph import Graph
 from .ops import CONSTANTS
 
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?")
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?")
+"""A number as the language writes it, with an optional sign."""
 NAME = re.compile(r"[^\W\d]\w*")
 
 
 def parse_value(name: str, text: str) -> float:
     """The number a command-line value stands for: a number or a constant expression."""
     text = text.strip()
-    value = float(text) if _PLAIN_NUMBER.fullmatch(text) else _constant_expression(name, text)
+    value = float(text) if PLAIN_NUMBER.fullmatch(text) else _constant_expression(name, text)
     if not math.isfinite(value):
         raise UsageError(f"the value of {name} must be a finite number, got {text}")
     return value

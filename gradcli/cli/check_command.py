@@ -130,7 +130,7 @@ def check_command(
     if as_json:
         echo_json(result.to_json())
     else:
-        _print(result, graph.names[graph.output] or "f", digits)
+        _print(result, graph.output_name, digits)
         report(graph.warnings, graph.source)
     report(result.notes, graph.source)
     return ExitStatus.OK if result.ok else ExitStatus.CHECK_FAILED

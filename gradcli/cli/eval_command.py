@@ -15,11 +15,6 @@ from .arguments import ProgramCommand, digits_option, program_options, read_prog
 from .output import echo_json, report, table
 
 
-def output_name(graph) -> str:
-    """What the output is called in tables: its assigned name, or f."""
-    return graph.names[graph.output] or "f"
-
-
 def parse_wrt(text: str | None) -> list[str] | None:
     if text is None:
         return None
@@ -87,7 +82,7 @@ def eval_command(
         echo_json(result.to_json())
         report(result.diagnostics, graph.source, others=False)
     else:
-        f = output_name(graph)
+        f = graph.output_name
         rows = [[f, fmt(result.value, digits)]]
         rows += [[f"∂{f}/∂{name}", fmt(value, digits)] for name, value in result.gradient.items()]
         table(rows, right=(1,))

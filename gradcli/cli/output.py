@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from ..diagnostics import Diagnostic
+from ..errors import render_message
 from ..source import Source
 
 
@@ -82,9 +83,6 @@ def report(diagnostics: Sequence[Diagnostic], source: Source, *, errors: bool = 
     """Diagnostics on standard error: an error with its source line and caret; warnings and notes in one line."""
     for d in diagnostics:
         if d.severity == "error" and errors:
-            lines = [f"error: {d.message}"]
-            if d.span is not None:
-                lines.append(source.excerpt(*d.span))
-            click.echo("\n".join(lines), err=True)
+            click.echo(render_message("error", d.message, source, d.span), err=True)
         elif d.severity != "error" and others:
             click.echo(f"{d.severity}: {d.message}", err=True)
