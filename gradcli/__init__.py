@@ -1,7 +1,7 @@
 """gradcli: a gradient calculator and computation-graph exporter.
 
-The Python API (``gradcli.evaluate``, ``gradcli.parse``, ``gradcli.build``)
-is loaded on first use, so that ``import gradcli`` stays cheap for the
+The Python API (``gradcli.evaluate``, ``gradcli.parse``, ``gradcli.build``,
+``gradcli.diff``, ``gradcli.backward_graph``) is loaded on first use, so that ``import gradcli`` stays cheap for the
 command line.
 """
 
@@ -10,16 +10,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["GradcliError", "Graph", "Result", "__version__", "build", "evaluate", "parse"]
+__all__ = ["GradcliError", "Graph", "Result", "__version__", "backward_graph", "build", "diff", "evaluate", "parse"]
 
 if TYPE_CHECKING:
-    from .api import Result, build, evaluate, parse
+    from .api import Result, backward_graph, build, diff, evaluate, parse
     from .errors import GradcliError
     from .graph import Graph
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("Result", "build", "evaluate", "parse"):
+    if name in ("Result", "build", "evaluate", "parse", "diff", "backward_graph"):
         from . import api
 
         return getattr(api, name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .autodiff import (
     first_nonfinite_gradient,
@@ -29,6 +29,9 @@ from .graph import Graph
 from .parser import parse as _parse
 from .syntax import Program
 from .values import bind, check_variables
+
+if TYPE_CHECKING:
+    from .symbolic.derivatives import Derivatives
 
 MODES = ("reverse", "forward")
 
@@ -55,6 +58,7 @@ class Result:
     values: list[float]  # every node's value, by node id
     adjoints: list[float] | None  # every node's ∂f/∂node (reverse mode only)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    hessian: dict[str, dict[str, float]] | None = None  # ∂²f/∂x∂y by row and column (evaluate(hessian=True))
 
     @property
     def error(self) -> Diagnostic | None:
@@ -67,8 +71,40 @@ class Result:
             "expression": self.graph.source.text,
             "value": json_number(self.value),
             "gradient": {name: json_number(v) for name, v in self.gradient.items()},
+            **(
+                {"hessian": {x: {y: json_number(v) for y, v in row.items()} for x, row in self.hessian.items()}}
+                if self.hessian is not None
+                else {}
+            ),
             "diagnostics": [d.to_json(self.graph.source) for d in self.diagnostics],
         }
+
+
+def check_wrt(graph: Graph, names: list[str], option: str) -> None:
+    """Each name a derivative is asked for (``--wrt``, ``--expect``) is a variable, or an assigned name.
+
+    For an assigned name ``z`` (``z = w*x``), ∂f/∂z is the adjoint of its
+    node: what the backward pass carries into z, as a student checks an
+    intermediate step. In the tree view z is copied at each use, and ∂f/∂z is
+    the sum over the copies, just as a variable's is the sum over its leaves.
+    """
+    for name in names:
+        nodes = graph.bindings.get(name) if name not in graph.variables else None
+        if nodes is None:
+            check_variables(graph, [name], option)  # a variable; or an error that says what the name is
+            continue
+        assignment = graph.source.snippet(*graph.assigned[name])
+        if not nodes:
+            raise UsageError(
+                f"{option} names {name}, but '{assignment}' is only another name, so {name} has no node of its own",
+                hint=f"ask for the derivative with respect to a variable, or to a name assigned an operation "
+                f"({name} = w*x)",
+            )
+        if not graph.needs_grad[nodes[0]]:
+            raise UsageError(
+                f"{option} names {name}, which depends on no variable ('{assignment}'), so no gradient flows into it",
+                hint="derivatives are taken with respect to variables and names that depend on them",
+            )
 
 
 def json_number(x: float) -> float | None:
@@ -84,15 +120,19 @@ def evaluate(
     tree: bool = False,
     granularity: str = "fused",
     mode: str = "reverse",
+    hessian: bool = False,
     **variables: float,
 ) -> Result:
     """The value of a program's output and its partial derivatives at a point.
 
     Values come from ``values`` and keyword arguments (a variable whose name
     clashes with a parameter goes in ``values``). ``wrt`` limits the gradient
-    to some variables; ``mode`` is ``"reverse"`` (adjoints of every node) or
-    ``"forward"`` (one tangent pass per variable). A value or derivative that
-    is not finite does not raise: ``Result.error`` says where it first arose.
+    to some variables, and may name an assigned name ``z`` for ∂f/∂z (see
+    ``check_wrt``); ``mode`` is ``"reverse"`` (adjoints of every node) or
+    ``"forward"`` (one tangent pass per variable). With ``hessian``, also
+    every second partial of the variables of ``wrt`` (``Result.hessian``),
+    from the backward transform applied twice (``gradcli.hessian``). A value or
+    derivative that is not finite does not raise: ``Result.error`` says where it first arose.
     """
     if mode not in MODES:
         raise UsageError(f"unknown mode '{mode}'", hint="use reverse or forward")
@@ -101,7 +141,13 @@ def evaluate(
     if wrt is None:
         wrt = list(graph.variables)
     else:
-        check_variables(graph, wrt, "--wrt")
+        check_wrt(graph, wrt, "--wrt")
+        assigned = [name for name in wrt if name not in graph.variables]
+        if assigned and mode == "forward":
+            raise UsageError(
+                f"--mode forward gives derivatives with respect to variables, and {assigned[0]} is assigned",
+                hint=f"∂f/∂{assigned[0]} is an adjoint of the backward pass: use --mode reverse",
+            )
     vals = forward(graph, point)
     adjoints = None
     if mode == "reverse":
@@ -116,4 +162,54 @@ def evaluate(
     if problem is not None:
         diagnostics.insert(0, problem)
     diagnostics += kink_notes(graph, vals)
-    return Result(graph, vals[graph.output], grad, vals, adjoints, diagnostics)
+    matrix = None
+    if hessian:
+        from .hessian import hessian as second_derivatives  # only --hessian pays for the transform
+
+        found = second_derivatives(graph, point, wrt)
+        matrix = found.matrix
+        if problem is None:
+            diagnostics[:0] = found.diagnostics
+    return Result(graph, vals[graph.output], grad, vals, adjoints, diagnostics, matrix)
+
+
+def diff(
+    program: Program | Graph | str,
+    values: Mapping[str, float] | None = None,
+    *,
+    wrt: list[str] | None = None,
+    order: int = 1,
+    inline: bool = False,
+    **variables: float,
+) -> Derivatives:
+    """Each partial derivative of a program's output as a formula (``gradcli diff``).
+
+    >>> d = diff("x^2 + x*y")
+    >>> [d.formula_text(f) for f in d.formulas]
+    ['2*x + y', 'x']
+
+    ``order=2`` gives every second partial (each unordered pair once);
+    ``inline`` writes the program's assigned names out. With values for every
+    variable, each ``Formula.value`` is the derivative there, equal to
+    ``evaluate`` (order 1) or to ``evaluate(hessian=True)`` (order 2).
+    """
+    from .symbolic.derivatives import diff as _diff  # the symbolic package loads only for diff
+
+    graph = program if isinstance(program, Graph) else build(program)
+    point = {**(values or {}), **variables}
+    return _diff(graph, point or None, wrt=wrt, order=order, inline=inline)
+
+
+def backward_graph(program: Program | Graph | str, *, tree: bool = False, granularity: str = "fused") -> Graph:
+    """The program's graph followed by its backward pass (``gradcli graph --backward``).
+
+    Each adjoint ∂f/∂v is a node of its own, named ``∂f/∂v`` (a node that is
+    the adjoint of several, as ``+`` passes one gradient to both inputs, has
+    each name), built from the op table's local rules by ``gradcli.backward``.
+    """
+    from .backward import backward, name_adjoints
+
+    graph = program if isinstance(program, Graph) else build(program, tree=tree, granularity=granularity)
+    first = backward(graph)
+    name_adjoints(first, graph)
+    return first.graph

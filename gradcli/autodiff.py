@@ -6,6 +6,16 @@ derivative can be cross-checked two independent ways.
 
 Finiteness is checked once per pass (one C-level scan); only when something
 is not finite is the pass replayed to find the first node where it arose.
+
+Inside a decomposition (``--granularity scalar``), 0·∞ is 0 and an overflow
+that the decomposition's own result absorbs is no error: sigmoid's contract
+form ``1 / (1 + exp(-z))`` overflows in ``exp(1000)`` at z = -1000, where
+sigmoid itself is 0 with derivative 0 (the adjoint reaching the ``exp`` is
+-0, its local partial inf). A decomposition is one way of computing the fused
+op, so it answers as the fused op does. No other decomposition overflows
+where its op does not (tests/test_ops.py), so the rule changes nothing else;
+outside decompositions 0·∞ stays NaN, since there it can hide a real
+derivative: ``(sqrt(x))^2`` at 0 has slope 1, not 0.
 """
 
 from __future__ import annotations
@@ -37,7 +47,7 @@ def forward(graph: Graph, values: Mapping[str, float]) -> list[float]:
 def local_partials(graph: Graph, vals: list[float], node: int) -> tuple[float, ...]:
     """The partial derivative of a node with respect to each of its inputs."""
     inputs = graph.inputs[node]
-    return graph.ops[node].partials(*[vals[i] for i in inputs], vals[node])
+    return graph.ops[node].partial_values(*[vals[i] for i in inputs], vals[node])
 
 
 def reverse(graph: Graph, vals: list[float]) -> list[float]:
@@ -52,18 +62,20 @@ def reverse(graph: Graph, vals: list[float]) -> list[float]:
     adjoints[output] = 1.0
     live = graph.live
     needs = graph.needs_grad
-    ops, inputs_of = graph.ops, graph.inputs
+    ops, inputs_of, origins = graph.ops, graph.inputs, graph.origins
     for node in range(output, -1, -1):
         inputs = inputs_of[node]
         if not inputs or not live[node] or not needs[node]:
             continue
         adjoint = adjoints[node]
+        if adjoint == 0.0 and origins[node] is not None:
+            continue  # inside a decomposition 0·∞ is 0 (module docstring)
         if len(inputs) == 1:
             a = inputs[0]
-            adjoints[a] += adjoint * ops[node].partials(vals[a], vals[node])[0]
+            adjoints[a] += adjoint * ops[node].partial_values(vals[a], vals[node])[0]
         else:
             a, b = inputs
-            da, db = ops[node].partials(vals[a], vals[b], vals[node])
+            da, db = ops[node].partial_values(vals[a], vals[b], vals[node])
             if needs[a]:
                 adjoints[a] += adjoint * da
             if needs[b]:
@@ -73,9 +85,9 @@ def reverse(graph: Graph, vals: list[float]) -> list[float]:
 
 def tangents(graph: Graph, vals: list[float], wrt: list[str]) -> dict[str, float]:
     """∂f/∂name for each name by forward mode: one tangent pass per variable."""
-    live, needs = graph.live, graph.needs_grad
+    live, needs, origins = graph.live, graph.needs_grad, graph.origins
     steps = [
-        (node, inputs, local_partials(graph, vals, node))
+        (node, inputs, local_partials(graph, vals, node), origins[node] is not None)
         for node, inputs in enumerate(graph.inputs)
         if inputs and live[node] and needs[node]
     ]
@@ -84,10 +96,10 @@ def tangents(graph: Graph, vals: list[float], wrt: list[str]) -> dict[str, float
         tangent = [0.0] * len(graph.ops)
         for leaf in graph.variables[name]:
             tangent[leaf] = 1.0
-        for node, inputs, partials in steps:
+        for node, inputs, partials, inside in steps:
             total = 0.0
             for i, partial in zip(inputs, partials):
-                if needs[i]:
+                if needs[i] and not (inside and (partial == 0.0 or tangent[i] == 0.0)):  # 0·∞ is 0 inside
                     total += partial * tangent[i]
             tangent[node] = total
         result[name] = tangent[graph.output]
@@ -95,14 +107,21 @@ def tangents(graph: Graph, vals: list[float], wrt: list[str]) -> dict[str, float
 
 
 def gradient(graph: Graph, adjoints: list[float], wrt: list[str]) -> dict[str, float]:
-    """∂f/∂name for each name: the sum of the adjoints of its leaves."""
-    variables = graph.variables
+    """∂f/∂name for each name: the sum of the adjoints of its nodes, added left to right.
+
+    A variable's nodes are its leaves (one per occurrence in the tree view);
+    an assigned name's are the node it names (one per inlined copy in the tree view).
+    """
+    variables, bindings = graph.variables, graph.bindings
     grad = {}
     for name in wrt:
-        leaves = variables[name]
-        # One leaf per variable outside the tree view: skip sum()'s generator.
-        # (0.0 + a, as sum() gives, turns an adjoint of -0.0 into 0.0.)
-        grad[name] = 0.0 + adjoints[leaves[0]] if len(leaves) == 1 else sum(adjoints[leaf] for leaf in leaves)
+        # Left to right, explicitly: sum() of floats is compensated from Python 3.12
+        # on, which would make the tree view differ from the others in the last digit.
+        # (Starting from 0.0 turns an adjoint of -0.0 into 0.0.)
+        total = 0.0
+        for node in variables.get(name) or bindings[name]:
+            total += adjoints[node]
+        grad[name] = total
     return grad
 
 
@@ -113,11 +132,31 @@ def first_nonfinite_value(graph: Graph, vals: list[float]) -> Diagnostic | None:
     """The first node (in evaluation order) that reaches the output with a value that is not finite."""
     if all(map(isfinite, vals)):
         return None
-    live = graph.live
+    live, origins = graph.live, graph.origins
+    users: list[list[int]] | None = None
     for node, value in enumerate(vals):
         if not isfinite(value) and live[node]:
+            if origins[node] is not None:
+                users = users or graph.consumers()
+                if _absorbed(graph, vals, node, users):
+                    continue
             return _value_diagnostic(graph, vals, node)
     return None
+
+
+def _absorbed(graph: Graph, vals: list[float], node: int, users: list[list[int]]) -> bool:
+    """Whether a non-finite value inside a decomposition stays inside it: every node of the
+    decomposition that it reaches and that is used outside it (its result) is finite."""
+    origin, span = graph.origins[node], graph.span(node)
+    work, seen = [node], {node}
+    while work:
+        n = work.pop()
+        inside = [u for u in users[n] if graph.origins[u] == origin and graph.span(u) == span]
+        if (n == graph.output or len(inside) < len(users[n])) and not isfinite(vals[n]):
+            return False
+        work += [u for u in inside if u not in seen]
+        seen.update(inside)
+    return True
 
 
 def _value_diagnostic(graph: Graph, vals: list[float], node: int) -> Diagnostic:
@@ -130,7 +169,9 @@ def _value_diagnostic(graph: Graph, vals: list[float], node: int) -> Diagnostic:
     else:
         reason = op.explain(*args) if op.explain is not None else None
         if reason is None:
-            shown = op.formula.format(**{p: fmt_operand(v) for p, v in zip(op.params, args)})
+            from .ruletext import forward_numbers
+
+            shown = forward_numbers(op, dict(zip(op.params, args)))
             reason = f"{shown} overflows (larger than 1.8e308)" if what == "infinite" else f"{shown} is NaN"
     return Diagnostic("error", "nonfinite-value", _where(graph, node, reason), node, graph.span(node))
 
@@ -145,6 +186,8 @@ def first_nonfinite_gradient(graph: Graph, vals: list[float], adjoints: list[flo
         if not inputs or not live[node] or not needs[node]:
             continue
         adjoint = adjoints[node]
+        if adjoint == 0.0 and graph.origins[node] is not None:
+            continue  # passes nothing on: 0·∞ is 0 inside a decomposition (module docstring)
         for position, (i, partial) in enumerate(zip(inputs, local_partials(graph, vals, node))):
             if needs[i] and not isfinite(adjoint * partial):
                 return _gradient_diagnostic(graph, vals, node, position, adjoint, partial)
@@ -156,7 +199,9 @@ def _gradient_diagnostic(
 ) -> Diagnostic:
     op = graph.ops[node]
     at = ", ".join(f"{p} = {fmt(vals[i])}" for p, i in zip(op.params, graph.inputs[node]))
-    rule = op.grads[position].format(a="a", b="b")
+    from .ruletext import partial_text
+
+    rule = partial_text(op, position)
     wrt = op.params[position]
     if not isfinite(partial):
         what = "NaN" if partial != partial else "infinite"
@@ -178,14 +223,30 @@ def kink_notes(graph: Graph, vals: list[float]) -> list[Diagnostic]:
     notes = []
     live, needs = graph.live, graph.needs_grad
     for node, op in enumerate(graph.ops):
-        if op.kink is None or not live[node] or not needs[node]:
+        if not op.conventional or not live[node] or not needs[node]:
             continue
-        args = [vals[i] for i in graph.inputs[node]]
-        if op.kink(*args):
-            if op.arity == 1:
+        if graph.origins[node] is not None:
+            # A kink inside a decomposition (the min(a, 0) of sigmoid's) is no kink of the
+            # program: the decomposed op is smooth, and its decomposition is built so that
+            # the conventions give the op's own derivative there (tests/test_ops.py).
+            continue
+        inputs = graph.inputs[node]
+        args = [vals[i] for i in inputs]
+        # Only a partial that the gradient uses: x^2 at x = 0 has no note about ∂/∂b.
+        used = [position for position, (kink, i) in enumerate(zip(op.kinks(*args), inputs)) if kink and needs[i]]
+        if used:
+            convention = op.convention
+            if op.limits:
+                where = f"{op.name} at {', '.join(f'{p} = {fmt(v)}' for p, v in zip(op.params, args))}"
+                convention = "; ".join(
+                    f"∂/∂{op.params[limit.position]} = {limit.value}, the limit ({limit.why})"
+                    for limit in op.limits
+                    if limit.position in used
+                )
+            elif op.arity == 1:
                 where = f"its input is exactly {fmt(args[0])}, where {op.name} has a kink"
             else:
                 where = f"a tie: both inputs are {fmt(args[0])}"
-            reason = f"{where}; the convention used: {op.convention}"
+            reason = f"{where}; the convention used: {convention}"
             notes.append(Diagnostic("note", "kink", _where(graph, node, reason), node, graph.span(node)))
     return notes

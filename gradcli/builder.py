@@ -79,17 +79,47 @@ class Builder:
         statements = self.program.statements
         self._check_assignments(statements)
         frame = _Frame({})
-        used = {name.id for name in names_in(statements)} if self.tree else None
+        # The tree view inlines an assignment at each use, so a name used before its
+        # assignment (or by itself: h = h) would be inlined forever: check the order first.
+        # The other views find such a use as they build.
+        first_use = self._check_order(statements) if self.tree else None
         collecting = gc.isenabled()
         gc.disable()  # millions of small objects, no cycles: see parser.parse
         try:
-            roots = self._statements(statements, frame, used)
+            roots = self._statements(statements, frame, set(first_use) if first_use is not None else None)
         finally:
             if collecting:
                 gc.enable()
+        if first_use is not None:
+            # Inlining meets the variables in another order than the program text does;
+            # the gradient lists them in order of first use in the text, as every view does.
+            variables = graph.variables
+            graph.variables = {name: variables[name] for name in first_use if name in variables}
         graph.output = roots[-1]
         self._warn_unused(statements, roots)
         return graph
+
+    def _check_order(self, statements: list) -> list[str]:
+        """Every name used in the program, in order of first use; raises at a use before its assignment."""
+        assigned = self.graph.assigned
+        done: set[str] = set()
+        first_use: dict[str, None] = {}
+        for statement in statements:
+            for name in names_in([statement]):
+                if name.id in assigned and name.id not in done:
+                    raise self._before_assignment(name)
+                first_use.setdefault(name.id)
+            if type(statement) is Assign:
+                done.add(statement.name)
+        return list(first_use)
+
+    def _before_assignment(self, name: Name) -> ProgramError:
+        where = self.program.source.where(self.graph.assigned[name.id][0])
+        return ProgramError(
+            f"'{name.id}' is used before it is assigned (at {where})",
+            span=(name.start, name.end),
+            hint="assign a name before the statements that use it",
+        )
 
     def _statements(self, statements: list, frame: _Frame, used: set[str] | None = None) -> list[int | None]:
         """Add each statement's nodes; returns each statement's root (None where inlined).
@@ -109,12 +139,24 @@ class Builder:
                 roots.append(None)
                 continue
             node = self._expr(statement.expr, frame)
-            if frame.origin is None and self.graph.inputs[node]:
-                self.graph.names[node] = self.graph.names[node] or statement.name
+            if frame.origin is None:
+                if self.graph.inputs[node]:
+                    self.graph.names[node] = self.graph.names[node] or statement.name
+                self._bind(statement.name, node, statement.expr)
             frame.bound[statement.name] = node
             frame.assignments[statement.name] = statement
             roots.append(node)
         return roots
+
+    def _bind(self, name: str, node: int, expr: Expr) -> None:
+        """Record the node an assigned name stands for (each copy, in the tree view).
+
+        ``z = x`` or ``b = a`` only renames a node that is also used under its
+        own name, so the new name has no node of its own: it is bound to none.
+        """
+        nodes = self.graph.bindings.setdefault(name, [])
+        if type(expr) is Apply:
+            nodes.append(node)
 
     def _check_assignments(self, statements: list) -> None:
         assigned = self.graph.assigned
@@ -215,8 +257,10 @@ class Builder:
                 result(add(CONST, (), start, end, item.text, item.value, origin))
             else:  # _NAMED: an inlined assignment's copy is done: name its root
                 name = pop()
-                if origin is None and graph.inputs[results[-1]]:
-                    graph.names[results[-1]] = graph.names[results[-1]] or name
+                if origin is None:
+                    if graph.inputs[results[-1]]:
+                        graph.names[results[-1]] = graph.names[results[-1]] or name
+                    self._bind(name, results[-1], frame.assignments[name].expr)
         return results[-1]
 
     def _name(self, name: Name, frame: _Frame) -> int | None:
@@ -231,12 +275,7 @@ class Builder:
         if frame.origin is not None:
             raise AssertionError(f"the decomposition of {frame.origin} uses the unbound name {ident}")
         if ident in self.graph.assigned:
-            where = self.program.source.where(self.graph.assigned[ident][0])
-            raise ProgramError(
-                f"'{ident}' is used before it is assigned (at {where})",
-                span=(name.start, name.end),
-                hint="assign a name before the statements that use it",
-            )
+            raise self._before_assignment(name)
         if not self.tree and ident in self.leaves:
             return self.leaves[ident]
         start, end = frame.span or (name.start, name.end)

@@ -17,22 +17,19 @@ from __future__ import annotations
 
 import math
 import random
-import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .answers import ROUNDED_DIGITS, Answer
+from .answers import read_answer as read_answer  # where it was read from before gradcli.answers held it
 from .api import Result, evaluate, json_number
 from .autodiff import forward
-from .builder import build
 from .diagnostics import Diagnostic
-from .errors import GradcliError, NonFiniteError, ParseError, UsageError
+from .errors import NonFiniteError, UsageError
 from .graph import Graph
 from .numbers import fmt
-from .parser import parse
-from .syntax import Assign, Program, names_in
-from .values import PLAIN_NUMBER
 
 POINTS = 20
 SEED = 0
@@ -43,59 +40,6 @@ ANSWER_TOLERANCE = (1e-7, 1e-9)
 """rtol, atol for answers: a formula that is right agrees to rounding error."""
 SELF_CHECK_TOLERANCE = (1e-5, 1e-8)
 """rtol, atol for the self-check: finite differences are accurate to about 1e-10, not to the last digit."""
-
-_DECIMAL = re.compile(r"\s*[+-]?(\d*)\.(\d+)(?:[eE]([+-]?\d+))?\s*")
-
-
-@dataclass(frozen=True)
-class Answer:
-    """An expected value or derivative: its text, and a graph that computes it."""
-
-    name: str | None  # the variable it is the derivative for; None for the value of the program
-    text: str
-    graph: Graph  # the program's statements, then the answer as the output
-    rounding: float  # half a unit of the last digit written (0.0983: 0.00005); 0 for formulas and whole numbers
-
-    @property
-    def is_number(self) -> bool:
-        """Whether the answer is written as a plain number (``10``, ``-0.5``), not a formula."""
-        return PLAIN_NUMBER.fullmatch(self.text.strip()) is not None
-
-
-def read_answer(program: Program, graph: Graph, name: str | None, text: str, flag: str) -> Answer:
-    """Parse an answer to a check of ``graph`` (the program's); ``flag`` (``--expect x=...``) names it in errors.
-
-    An answer is one expression over the program's variables and the names it
-    assigns. A syntax error or an unknown name is shown with a caret under the answer.
-    """
-    try:
-        answer = parse(text)
-    except GradcliError as error:
-        raise type(error)(
-            f"in {flag}: {error.message}", source=error.source, span=error.span, hint=error.hint
-        ) from None
-    statements = answer.statements
-    if len(statements) != 1 or type(statements[0]) is Assign:
-        where = statements[1] if len(statements) > 1 else statements[0]
-        raise ParseError(
-            f"in {flag}: an answer is one expression, such as 2*x + y",
-            source=answer.source,
-            span=(where.start, where.end),
-        )
-    for use in names_in(statements):
-        if use.id not in graph.variables and use.id not in graph.assigned:
-            raise UsageError(
-                f"in {flag}: {use.id} is not a variable of the program",
-                source=answer.source,
-                span=(use.start, use.end),
-                hint=f"the program's variables are: {', '.join(graph.variables) or '(none)'}",
-            )
-    combined = build(Program(program.source, [*program.statements, statements[0]]))
-    match = _DECIMAL.fullmatch(text)
-    rounding = 0.5 * 10.0 ** (int(match.group(3) or 0) - len(match.group(2))) if match else 0.0
-    return Answer(name, text, combined, rounding)
-
-
 # ---- where to check -----------------------------------------------------------
 
 
@@ -125,11 +69,20 @@ class Sampling:
 def _draws(graph: Graph, sampling: Sampling) -> Iterator[dict[str, float]]:
     """Random points, each variable uniform in the domain and rounded to about 3 digits of its width."""
     lo, hi = sampling.domain
-    decimals = 2 - math.floor(math.log10(hi - lo))
     rng = random.Random(sampling.seed)
+    uniform = rng.uniform
+    if math.isfinite(hi - lo):
+        decimals = 2 - math.floor(math.log10(hi - lo))
+    else:  # the width of [-1e308, 1e308] is beyond the largest double: take it in halves
+        decimals = 2 - math.floor(math.log10(hi / 2 - lo / 2) + math.log10(2))
+
+        def uniform(a: float, b: float) -> float:
+            r = rng.random()
+            return a * (1 - r) + b * r  # never beyond a or b, where uniform's a + (b - a)·r overflows
+
     for _ in range(sampling.points * TRIES):
         sampling.drawn += 1
-        yield {name: min(max(round(rng.uniform(lo, hi), decimals), lo), hi) + 0.0 for name in graph.variables}
+        yield {name: min(max(round(uniform(lo, hi), decimals), lo), hi) + 0.0 for name in graph.variables}
 
 
 def points_to_check(
@@ -144,21 +97,22 @@ def points_to_check(
     if sampling.given is not None:
         result = evaluate(graph, sampling.given, wrt=wrt)
         if result.error is not None:
-            raise NonFiniteError(
+            error = NonFiniteError(
                 result.error.message,
                 source=graph.source,
                 span=result.error.span,
                 hint="check at another point, or give no values to check at random points",
             )
+            error.kind = result.error.kind  # nonfinite-value or nonfinite-gradient, for --json
+            raise error
         sampling.used = 1
         return [(sampling.given, result)]
     found = []
     for point in _draws(graph, sampling):
         result = evaluate(graph, point, wrt=wrt)
         if result.error is not None:
-            sampling.skipped[
-                "f is not finite" if result.error.kind == "nonfinite-value" else "a derivative is not finite"
-            ] += 1
+            value = result.error.kind == "nonfinite-value"
+            sampling.skipped[f"{graph.output_name} is not finite" if value else "a derivative is not finite"] += 1
         elif smooth and any(d.kind == "kink" for d in result.diagnostics):
             sampling.skipped["on a kink"] += 1
         else:
@@ -199,6 +153,7 @@ class Verdict:
     wrong: int  # of those, points where it does not match
     skipped: int  # points where the answer was not finite (random points only)
     example: Comparison | None  # the first point where it fails; else the first point checked
+    note: str | None = None  # what the rule for rounded answers decided at the example, where it decided
 
     def to_json(self) -> dict[str, Any]:
         example = self.example
@@ -210,6 +165,7 @@ class Verdict:
             "wrong": self.wrong,
             "skipped": self.skipped,
             "counterexample": None if self.ok or example is None else _comparison_json(example),
+            "note": self.note,
         }
 
 
@@ -282,9 +238,30 @@ def check_answers(graph: Graph, answers: list[Answer], sampling: Sampling, *, rt
                 wrong += 1
                 failure = failure or comparison
         ok = checked > 0 and wrong == 0
-        verdicts.append(Verdict(answer, ok, checked, wrong, skipped, failure or first or unusable))
+        example = failure or first or unusable
+        note = rounding_note(answer, example, rtol, atol) if example is not None else None
+        verdicts.append(Verdict(answer, ok, checked, wrong, skipped, example, note))
     notes = kinks_at(sampling, found)
     return Report("answers", graph, sampling, verdicts, rtol, atol, notes)
+
+
+def rounding_note(answer: Answer, c: Comparison, rtol: float, atol: float) -> str | None:
+    """What the rule for rounded answers decided at one point, in words; None where the tolerances did.
+
+    A number written with decimals matches the values that round to it only
+    when it has ROUNDED_DIGITS significant digits or more (0.0983 for 0.098306);
+    0.1 for 0.0983 or 0.0 for 0.04 are compared with the tolerances, and the
+    note says why they do not match though their digits would round.
+    """
+    if not answer.written_rounding or matches(c.expected, c.got, rtol, atol):
+        return None
+    if not matches(c.expected, c.got, 0.0, 0.0, answer.written_rounding):
+        return None  # wrong by more than the rounding of its last digit: the rule plays no part
+    n = answer.significant
+    if answer.rounding:
+        return f"equal to the {n} significant digits written"
+    digits = "no significant digits" if n == 0 else f"only {n} significant digit{'s' if n > 1 else ''}"
+    return f"{answer.text} has {digits}: a rounded answer needs at least {ROUNDED_DIGITS}"
 
 
 def kinks_at(sampling: Sampling, found: list[tuple[dict[str, float], Result]]) -> list[Diagnostic]:

@@ -36,6 +36,9 @@ class Graph:
         self.origins: list[str | None] = []  # the fused op a scalar node was decomposed from
         self.variables: dict[str, list[int]] = {}  # name -> its leaves, in order of first use
         self.assigned: dict[str, tuple[int, int]] = {}  # assigned name -> span of the assignment
+        # assigned name -> the node it stands for (one per inlined copy in the tree view;
+        # none when the assignment only renames another name or a number: z = x)
+        self.bindings: dict[str, list[int]] = {}
         self.output = -1
         self.warnings: list[Diagnostic] = []
         self._live: list[bool] | None = None
@@ -74,10 +77,23 @@ class Graph:
     def is_constant(self, node: int) -> bool:
         return self.ops[node] is CONST
 
+    def in_backward_pass(self, node: int) -> bool:
+        """Whether the node computes a derivative (``gradcli.backward`` appends such nodes); pictures style them."""
+        return False
+
     @property
     def output_name(self) -> str:
-        """What reports call the output: its assigned name, or f (∂f/∂x)."""
-        return self.names[self.output] or "f"
+        """What reports call the output: its assigned name, or f (∂f/∂x).
+
+        When the program uses the name f itself, the output is the first of g
+        and h that it does not use, else f₀ (which no program can use: a
+        subscript is not part of a name), so that ∂f/∂f never means two things.
+        """
+        name = self.names[self.output]
+        if name:
+            return name
+        used = self.variables, self.assigned
+        return next((c for c in ("f", "g", "h") if all(c not in names for names in used)), "f₀")
 
     def span(self, node: int) -> tuple[int, int]:
         return self.starts[node], self.ends[node]

@@ -1,30 +1,79 @@
 """The op table: every operation of the language, each in one record.
 
 A record holds the forward rule and, a few lines below it, the local partial
-derivative of each input, so the two cannot drift apart. The partials may use
-the op's output (``exp' = out``, ``tanh' = 1 - out²``): exact and cheaper.
-The same partials drive reverse mode (adjoint × partial into each input) and
-forward mode (Σ partial × tangent). Everything else reads this table: the
-parser (which names are functions, and their arity), the graph builder
-(decompositions for ``--granularity scalar``), ``gradcli ops``, the trace, the
-graph labels and the tests. Adding an operation touches this file only.
+derivative of each input, written once as an expression in gradcli's own
+language over the inputs ``a``, ``b`` and the op's output ``out``
+(``mul: b, a``; ``sigmoid: out*(1 - out)``; ``relu: step(a)``). A partial may
+use the output (``exp' = out``, ``tanh' = 1 - out^2``): exact and cheaper.
+Everything else is derived from these expressions: the fast numeric partials
+(``Op.partial_values``, compiled by ``gradcli.rules``), the rule texts of
+``gradcli ops`` and ``trace`` (printed by ``gradcli.ruletext``), the kinks
+(where a ``step`` or ``sign`` in a partial meets 0) and the symbolic
+derivatives. The same partials drive reverse mode (adjoint × partial into each
+input) and forward mode (Σ partial × tangent).
 
-Templates use ``{a}``, ``{b}`` for the inputs, ``{out}`` for the output and
-``{d}`` for the value of the partial itself.
+Why compile rather than hand-write the numeric partials: a hand-written copy
+is the drift this table exists to prevent, and a test can only sample it. The
+compiled function is plain Python over ``gradcli.totalmath`` (the same
+arithmetic a hand-written lambda would do, constants folded), so it is as fast;
+it is built the first time an op's partials are needed, so start-up pays
+nothing for the ops a program does not use (measured in the module
+docstring of ``gradcli.rules``).
+
+A decomposition (``--granularity scalar``) is the op written in the primitive
+ops of contract section 3, in a numerically safe form, so that no step
+overflows where the op itself does not: ``tanh`` is ``(e^a − e^(−a)) / (e^a +
+e^(−a))`` with top and bottom multiplied by ``e^(−|a|)``; ``softplus`` is
+``max(a, 0) + ln(1 + e^(−|a|))``; ``sinh`` and ``cosh`` write ``e^a/2`` as
+``e^(a/2)·(e^(a/2)/2)``, each exp its own node, so that neither ``e^a`` nor an
+adjoint that large is ever formed. Each gives the op's derivative also at the
+conventions of its kinks (a tie of ``max(a, 0)`` at 0 splits the gradient, so
+softplus'(0) is ½). ``sigmoid`` keeps the contract's ``1 / (1 + exp(-a))``,
+whose ``exp`` overflows below a = -709; the evaluators absorb that overflow
+(``gradcli.autodiff``), so every view gives the same numbers there too.
+
+Everything reads this table: the parser (which names are functions, and their
+arity), the graph builder (decompositions for ``--granularity scalar``),
+``gradcli ops``, the trace, the graph labels and the tests (their points come
+from ``domain``, their ground truth from ``sympy``). Adding an operation
+touches this file only, and the README's list of functions, which a test
+holds to this table (``erf`` and ``atan2`` were added so).
 """
 
 from __future__ import annotations
 
 import math
 import operator
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import totalmath as tm
 from .numbers import fmt
 
-LN2 = math.log(2.0)
-LN10 = math.log(10.0)
+if TYPE_CHECKING:
+    from .syntax import Expr
+
+
+class Limit(NamedTuple):
+    """Where a partial's expression gives 0·∞ (NaN) but the partial has a limit: the limit there.
+
+    ``where`` is an expression over ``a``, ``b``, ``out`` that is 1 where the
+    limit replaces the expression and 0 elsewhere; ``value`` is the limit, an
+    expression too. Both are in the language, so every path that evaluates
+    the partials (scalar, NumPy, symbolic) can read them. ``why`` is said in
+    the note when the limit is used.
+    """
+
+    position: int  # the input whose partial this is: 0 for a, 1 for b
+    where: str
+    value: str
+    why: str
+
+
+_KINK_CALL = re.compile(r"\b(step|sign)\(")
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,18 +84,26 @@ class Op:
     symbol: str  # label in graphs and traces ("+", "sin", "σ")
     arity: int
     forward: Callable[..., float] | None  # total: returns nan/inf, never raises
-    partials: Callable[..., tuple[float, ...]] | None  # (inputs..., out) -> one per input
-    syntax: str  # how it is written ("a + b", "sin(a)")
-    rule: str  # the forward rule for people ("1 / (1 + e^(−a))")
-    formula: str  # the forward step of a trace ("{a} + {b}")
-    grads: tuple[str, ...]  # each local partial, symbolically ("{b}", "{a}")
-    grads_at: tuple[str, ...] = ()  # each local partial with numbers in ("{out}·(1 − {out})")
+    partials: tuple[str, ...] = ()  # ∂out/∂a, ∂out/∂b in the language, over a, b and out
+    syntax: str = ""  # how it is written ("a + b", "sin(a)")
+    rule: str = ""  # the forward rule for people ("1 / (1 + e^(−a))")
     description: str = ""
     spellings: tuple[str, ...] = ()  # function names in the language ("log", "ln")
-    kink: Callable[..., bool] | None = None  # inputs sit on a kink or a tie
-    convention: str | None = None  # the derivative used there (contract, section 1)
+    convention: str | None = None  # the derivative used where it is not defined (contract, section 1)
+    limits: tuple[Limit, ...] = ()  # where a partial is 0·∞ as written, its limit
     decomposition: str | None = None  # the op in primitive ops, a program over a, b
+    commutative: bool = False  # op(a, b) = op(b, a), and its rules read the same either way round
     explain: Callable[..., str | None] | None = None  # why a non-finite output arose
+    domain: Callable[..., bool] | None = None  # where it is defined and smooth (None: everywhere)
+    sympy: str | None = None  # the op in SymPy, for the tests (default: name(a) or name(a, b))
+    kinked: bool = field(init=False)  # some partial uses step or sign: piecewise, with kinks or ties
+    conventional: bool = field(init=False)  # somewhere a partial is a convention: a kink, or a limit
+
+    def __post_init__(self) -> None:
+        assert len(self.partials) == self.arity, f"{self.name}: one partial per input"
+        kinked = any(_KINK_CALL.search(p) for p in self.partials)
+        object.__setattr__(self, "kinked", kinked)
+        object.__setattr__(self, "conventional", kinked or bool(self.limits))
 
     @property
     def is_leaf(self) -> bool:
@@ -55,6 +112,48 @@ class Op:
     @property
     def params(self) -> tuple[str, ...]:
         return ("a", "b")[: self.arity]
+
+    @cached_property
+    def partial_exprs(self) -> tuple[Expr, ...]:
+        """The partials as syntax trees (``gradcli.syntax``) over the names a, b and out, parsed once."""
+        return self._rule_exprs[: self.arity]
+
+    @cached_property
+    def limit_exprs(self) -> tuple[tuple[int, Expr, Expr], ...]:
+        """Each limit as ``(position, where, value)``, the expressions as syntax trees."""
+        trees = self._rule_exprs[self.arity :]
+        return tuple((limit.position, trees[2 * i], trees[2 * i + 1]) for i, limit in enumerate(self.limits))
+
+    @cached_property
+    def _rule_exprs(self) -> tuple[Expr, ...]:
+        # Every rule text of the op in one parse: parsing costs far more per call than per token.
+        from .rules import parse_rules
+
+        return parse_rules([*self.partials, *(text for limit in self.limits for text in (limit.where, limit.value))])
+
+    def partial_values(self, *inputs_and_out: float) -> tuple[float, ...]:
+        """Each local partial at a point: ``(a, [b,] out) -> (∂out/∂a, [∂out/∂b])``, limits applied.
+
+        The first call compiles the partial expressions and puts the compiled
+        function in this method's place on the record, so every later call is
+        one plain call of it.
+        """
+        from .rules import compile_partials
+
+        compiled = compile_partials(self)
+        object.__setattr__(self, "partial_values", compiled)
+        return compiled(*inputs_and_out)
+
+    def kinks(self, *inputs: float) -> tuple[bool, ...]:
+        """For each input, whether its partial here is a convention: a step or sign at 0, or a limit.
+
+        Compiled on first use like ``partial_values``; only ``conventional`` ops have any.
+        """
+        from .rules import compile_kinks
+
+        compiled = compile_kinks(self)
+        object.__setattr__(self, "kinks", compiled)
+        return compiled(*inputs)
 
 
 def _why_log(name: str) -> Callable[[float], str | None]:
@@ -90,159 +189,165 @@ def _why_inverse_trig(name: str) -> Callable[[float], str | None]:
     return lambda a: f"{name} of {fmt(a)} is undefined (outside [-1, 1])" if abs(a) > 1 else None
 
 
-def _max_partials(a: float, b: float, out: float) -> tuple[float, float]:
-    if a > b:
-        return 1.0, 0.0
-    if a < b:
-        return 0.0, 1.0
-    return (0.5, 0.5) if a == b else (tm.NAN, tm.NAN)  # a tie splits the gradient (contract)
-
-
-def _min_partials(a: float, b: float, out: float) -> tuple[float, float]:
-    if a < b:
-        return 1.0, 0.0
-    if a > b:
-        return 0.0, 1.0
-    return (0.5, 0.5) if a == b else (tm.NAN, tm.NAN)
-
-
-def _pow_partials(a: float, b: float, out: float) -> tuple[float, float]:
-    # As PyTorch does: d/da is 0 when b == 0 (a^0 is constant, even at a = 0),
-    # and d/db is 0 when a == 0 and b >= 0 (the limit of a^b·ln a as a -> 0+).
-    da = 0.0 if b == 0 else b * tm.pow(a, b - 1.0)
-    db = 0.0 if a == 0 and b >= 0 else out * tm.log(a)
-    return da, db
-
-
-_ONE_ONE = (1.0, 1.0)
-_ONE_MINUS_ONE = (1.0, -1.0)
-_MINUS_ONE = (-1.0,)
-
-VAR = Op("var", "", 0, None, None, "x", "a variable", "", (), description="a variable: a leaf that gets a value")
-CONST = Op("const", "", 0, None, None, "2.5, pi, e", "a constant", "", (), description="a number or a named constant")
+VAR = Op(name="var", symbol="", arity=0, forward=None, syntax="x", rule="a variable",
+         description="a variable: a leaf that gets a value")  # fmt: skip
+CONST = Op(name="const", symbol="", arity=0, forward=None, syntax="2.5, pi, e", rule="a constant",
+           description="a number or a named constant")  # fmt: skip
 
 # fmt: off
 # The table is read one record at a time: its layout is kept by hand.
 OPS: tuple[Op, ...] = (
     # ---- arithmetic -------------------------------------------------------
-    Op("add", "+", 2, operator.add,
-       lambda a, b, out: _ONE_ONE,
-       "a + b", "a + b", "{a} + {b}", ("1", "1"),
+    Op(name="add", symbol="+", arity=2, forward=operator.add,
+       partials=("1", "1"),
+       syntax="a + b", rule="a + b", commutative=True, sympy="a + b",
        description="addition: passes the gradient unchanged to both inputs"),
-    Op("sub", "−", 2, operator.sub,
-       lambda a, b, out: _ONE_MINUS_ONE,
-       "a - b", "a − b", "{a} − {b}", ("1", "−1"),
+    Op(name="sub", symbol="−", arity=2, forward=operator.sub,
+       partials=("1", "-1"),
+       syntax="a - b", rule="a − b", sympy="a - b",
        description="subtraction: the second input receives the gradient negated"),
-    Op("mul", "×", 2, operator.mul,
-       lambda a, b, out: (b, a),
-       "a * b, 2a, (a)(b)", "a · b", "{a} · {b}", ("{b}", "{a}"),
+    Op(name="mul", symbol="×", arity=2, forward=operator.mul,
+       partials=("b", "a"),
+       syntax="a * b, 2a, (a)(b)", rule="a · b", commutative=True, sympy="a*b",
        description="multiplication: each input's partial is the other input"),
-    Op("div", "/", 2, tm.div,
-       lambda a, b, out: (tm.div(1.0, b), -tm.div(out, b)),
-       "a / b", "a / b", "{a} / {b}", ("1/{b}", "−{a}/{b}²"),
+    Op(name="div", symbol="/", arity=2, forward=tm.div,
+       partials=("1/b", "-out/b"),
+       syntax="a / b", rule="a / b", sympy="a/b", domain=lambda a, b: b != 0,
        description="division", explain=_why_div),
-    Op("neg", "−", 1, operator.neg,
-       lambda a, out: _MINUS_ONE,
-       "-a", "−a", "−{a}", ("−1",),
+    Op(name="neg", symbol="−", arity=1, forward=operator.neg,
+       partials=("-1",),
+       syntax="-a", rule="−a", sympy="-a",
        description="negation (unary minus)"),
-    Op("pow", "^", 2, tm.pow,
-       _pow_partials,
-       "a ^ b, a ** b, pow(a, b)", "a^b", "{a}^{b}", ("{b}·{a}^({b}−1)", "{a}^{b}·ln({a})"),
-       ("{b}·{a}^({b}−1)", "{out}·ln({a})"),
+    Op(name="pow", symbol="^", arity=2, forward=tm.pow,
+       partials=("b*a^(b - 1)", "out*ln(a)"),
+       # At a = 0 both partials can be 0·∞ as written; the limits as a -> 0+ give
+       # 0 there: a^0 is the constant 1 (∂/∂a = 0), 0^b is 0 for every b > 0 (∂/∂b = 0).
+       # Elsewhere at a = 0 the expressions already give the limit: ∂/∂a = ∞ for
+       # 0 < b < 1, and ∂/∂b = 1·ln(0) = −∞ for b = 0, so x^x and 0^x at 0 have slope −∞.
+       limits=(Limit(0, "(1 - abs(sign(a)))*(1 - abs(sign(b)))", "0", "a^0 is 1 for every a"),
+               Limit(1, "(1 - abs(sign(a)))*step(b)", "0", "0^b is 0 for every b > 0")),
+       convention="at a = 0, the limits: ∂/∂a = 0 if b = 0, ∞ if 0 < b < 1; "
+                  "∂/∂b = 0 if b > 0, −∞ if b = 0 (x^x and 0^x have slope −∞ at 0)",
+       syntax="a ^ b, a ** b, pow(a, b)", rule="a^b", sympy="a**b", domain=lambda a, b: a > 0,
        description="power; a negative base needs a whole exponent", spellings=("pow",), explain=_why_pow),
-    Op("sqrt", "√", 1, tm.sqrt,
-       lambda a, out: (tm.div(0.5, out),),
-       "sqrt(a)", "√a", "√{a}", ("1/(2·√{a})",), ("1/(2·{out})",),
+    Op(name="sqrt", symbol="√", arity=1, forward=tm.sqrt,
+       partials=("1/(2*out)",),
+       syntax="sqrt(a)", rule="√a", domain=lambda a: a > 0,
        description="square root; its derivative is infinite at 0", spellings=("sqrt",),
        explain=lambda a: f"sqrt of {fmt(a)} is undefined (NaN)" if a < 0 else None),
     # ---- exponential and logarithms ----------------------------------------
-    Op("exp", "exp", 1, tm.exp,
-       lambda a, out: (out,),
-       "exp(a)", "e^a", "exp({a})", ("exp({a})",), ("{out}",),
+    Op(name="exp", symbol="exp", arity=1, forward=tm.exp,
+       partials=("out",),
+       syntax="exp(a)", rule="e^a",
        description="exponential: its own derivative", spellings=("exp",), explain=_why_overflow("exp")),
-    Op("log", "log", 1, tm.log,
-       lambda a, out: (tm.div(1.0, a),),
-       "log(a), ln(a)", "ln a (natural)", "log({a})", ("1/{a}",),
+    Op(name="log", symbol="log", arity=1, forward=tm.log,
+       partials=("1/a",),
+       syntax="log(a), ln(a)", rule="ln a (natural)", domain=lambda a: a > 0,
        description="natural logarithm", spellings=("log", "ln"), explain=_why_log("log")),
-    Op("log2", "log2", 1, tm.log2,
-       lambda a, out: (tm.div(1.0, a * LN2),),
-       "log2(a)", "ln a / ln 2", "log2({a})", ("1/({a}·ln 2)",),
-       description="base-2 logarithm", spellings=("log2",), explain=_why_log("log2"), decomposition="log(a) / log(2)"),
-    Op("log10", "log10", 1, tm.log10,
-       lambda a, out: (tm.div(1.0, a * LN10),),
-       "log10(a)", "ln a / ln 10", "log10({a})", ("1/({a}·ln 10)",),
+    Op(name="log2", symbol="log2", arity=1, forward=tm.log2,
+       partials=("1/(a*ln(2))",),
+       syntax="log2(a)", rule="ln a / ln 2", sympy="log(a)/log(2)", domain=lambda a: a > 0,
+       description="base-2 logarithm", spellings=("log2",), explain=_why_log("log2"),
+       decomposition="log(a) / log(2)"),
+    Op(name="log10", symbol="log10", arity=1, forward=tm.log10,
+       partials=("1/(a*ln(10))",),
+       syntax="log10(a)", rule="ln a / ln 10", sympy="log(a)/log(10)", domain=lambda a: a > 0,
        description="base-10 logarithm", spellings=("log10",), explain=_why_log("log10"),
        decomposition="log(a) / log(10)"),
     # ---- trigonometry -------------------------------------------------------
-    Op("sin", "sin", 1, tm.sin,
-       lambda a, out: (tm.cos(a),),
-       "sin(a)", "sin a", "sin({a})", ("cos({a})",),
+    Op(name="sin", symbol="sin", arity=1, forward=tm.sin,
+       partials=("cos(a)",),
+       syntax="sin(a)", rule="sin a",
        description="sine (radians)", spellings=("sin",)),
-    Op("cos", "cos", 1, tm.cos,
-       lambda a, out: (-tm.sin(a),),
-       "cos(a)", "cos a", "cos({a})", ("−sin({a})",),
+    Op(name="cos", symbol="cos", arity=1, forward=tm.cos,
+       partials=("-sin(a)",),
+       syntax="cos(a)", rule="cos a",
        description="cosine (radians)", spellings=("cos",)),
-    Op("tan", "tan", 1, tm.tan,
-       lambda a, out: (1.0 + out * out,),
-       "tan(a)", "tan a", "tan({a})", ("1 + tan({a})²",), ("1 + {out}²",),
+    Op(name="tan", symbol="tan", arity=1, forward=tm.tan,
+       partials=("1 + out^2",),
+       syntax="tan(a)", rule="tan a", domain=lambda a: math.cos(a) != 0,
        description="tangent (radians)", spellings=("tan",)),
-    Op("asin", "asin", 1, tm.asin,
-       lambda a, out: (tm.div(1.0, tm.sqrt(1.0 - a * a)),),
-       "asin(a)", "arcsin a", "asin({a})", ("1/√(1 − {a}²)",),
+    Op(name="asin", symbol="asin", arity=1, forward=tm.asin,
+       partials=("1/sqrt(1 - a^2)",),
+       syntax="asin(a)", rule="arcsin a", domain=lambda a: -1 < a < 1,
        description="arcsine; defined on [-1, 1]", spellings=("asin",), explain=_why_inverse_trig("asin")),
-    Op("acos", "acos", 1, tm.acos,
-       lambda a, out: (-tm.div(1.0, tm.sqrt(1.0 - a * a)),),
-       "acos(a)", "arccos a", "acos({a})", ("−1/√(1 − {a}²)",),
+    Op(name="acos", symbol="acos", arity=1, forward=tm.acos,
+       partials=("-1/sqrt(1 - a^2)",),
+       syntax="acos(a)", rule="arccos a", domain=lambda a: -1 < a < 1,
        description="arccosine; defined on [-1, 1]", spellings=("acos",), explain=_why_inverse_trig("acos")),
-    Op("atan", "atan", 1, tm.atan,
-       lambda a, out: (1.0 / (1.0 + a * a),),
-       "atan(a)", "arctan a", "atan({a})", ("1/(1 + {a}²)",),
+    Op(name="atan", symbol="atan", arity=1, forward=tm.atan,
+       partials=("1/(1 + a^2)",),
+       syntax="atan(a)", rule="arctan a",
        description="arctangent", spellings=("atan",)),
+    Op(name="atan2", symbol="atan2", arity=2, forward=math.atan2,
+       partials=("b/(a^2 + b^2)", "-a/(a^2 + b^2)"),
+       syntax="atan2(a, b)", rule="the angle of the point (b, a), in (−π, π]",
+       domain=lambda a, b: a != 0 or b > 0,  # undefined at (0, 0); it jumps from π to −π along a = 0, b < 0
+       description="two-argument arctangent: atan(a/b) in the right quadrant", spellings=("atan2",)),
     # ---- hyperbolic ----------------------------------------------------------
-    Op("sinh", "sinh", 1, tm.sinh,
-       lambda a, out: (tm.cosh(a),),
-       "sinh(a)", "(e^a − e^(−a)) / 2", "sinh({a})", ("cosh({a})",),
+    Op(name="sinh", symbol="sinh", arity=1, forward=tm.sinh,
+       partials=("cosh(a)",),
+       syntax="sinh(a)", rule="(e^a − e^(−a)) / 2",
        description="hyperbolic sine", spellings=("sinh",), explain=_why_overflow("sinh"),
-       decomposition="(exp(a) - exp(-a)) / 2"),
-    Op("cosh", "cosh", 1, tm.cosh,
-       lambda a, out: (tm.sinh(a),),
-       "cosh(a)", "(e^a + e^(−a)) / 2", "cosh({a})", ("sinh({a})",),
+       decomposition="exp(a/2)*(exp(a/2)/2) - exp(-a/2)*(exp(-a/2)/2)"),
+    Op(name="cosh", symbol="cosh", arity=1, forward=tm.cosh,
+       partials=("sinh(a)",),
+       syntax="cosh(a)", rule="(e^a + e^(−a)) / 2",
        description="hyperbolic cosine", spellings=("cosh",), explain=_why_overflow("cosh"),
-       decomposition="(exp(a) + exp(-a)) / 2"),
-    Op("tanh", "tanh", 1, tm.tanh,
-       lambda a, out: (1.0 - out * out,),
-       "tanh(a)", "(e^a − e^(−a)) / (e^a + e^(−a))", "tanh({a})", ("1 − tanh({a})²",), ("1 − {out}²",),
+       decomposition="exp(a/2)*(exp(a/2)/2) + exp(-a/2)*(exp(-a/2)/2)"),
+    Op(name="tanh", symbol="tanh", arity=1, forward=tm.tanh,
+       partials=("1 - out^2",),
+       syntax="tanh(a)", rule="(e^a − e^(−a)) / (e^a + e^(−a))",
        description="hyperbolic tangent", spellings=("tanh",),
-       decomposition="p = exp(a); q = exp(-a); (p - q) / (p + q)"),
+       decomposition="m = abs(a); p = exp(a - m); q = exp(-a - m); (p - q) / (p + q)"),
+    # ---- special functions -------------------------------------------------------
+    Op(name="erf", symbol="erf", arity=1, forward=math.erf,
+       partials=("2/sqrt(pi)*exp(-a^2)",),
+       syntax="erf(a)", rule="(2/√π)·∫₀ᵃ e^(−t²) dt",
+       description="error function", spellings=("erf",)),
     # ---- activations -----------------------------------------------------------
-    Op("sigmoid", "σ", 1, tm.sigmoid,
-       lambda a, out: (out * (1.0 - out),),
-       "sigmoid(a)", "1 / (1 + e^(−a))", "σ({a})", ("σ({a})·(1 − σ({a}))",), ("{out}·(1 − {out})",),
+    Op(name="sigmoid", symbol="σ", arity=1, forward=tm.sigmoid,
+       partials=("out*(1 - out)",),
+       syntax="sigmoid(a)", rule="1 / (1 + e^(−a))", sympy="1/(1 + exp(-a))",
+       # LEAD: the contract fixes this form (section 3: neg, exp, add, div; section 5: the seed's neuron
+       # is 2K + 4 ops at scalar granularity). Keep exactly these four ops; handle a < -709 elsewhere.
        description="logistic sigmoid", spellings=("sigmoid",), decomposition="1 / (1 + exp(-a))"),
-    Op("softplus", "softplus", 1, tm.softplus,
-       lambda a, out: (tm.sigmoid(a),),
-       "softplus(a)", "ln(1 + e^a)", "softplus({a})", ("σ({a})",),
-       description="smooth relu", spellings=("softplus",), decomposition="log(1 + exp(a))"),
-    Op("relu", "relu", 1, tm.relu,
-       lambda a, out: (1.0 if a > 0 else (0.0 if a <= 0 else tm.NAN),),
-       "relu(a)", "max(0, a)", "relu({a})", ("1 if {a} > 0 else 0",), ("{d}",),
-       description="rectified linear unit", spellings=("relu",), kink=lambda a: a == 0, convention="relu'(0) = 0"),
-    Op("abs", "abs", 1, abs,
-       lambda a, out: (tm.sign(a),),
-       "abs(a)", "|a|", "|{a}|", ("sign({a})",), ("{d}",),
-       description="absolute value", spellings=("abs",), kink=lambda a: a == 0, convention="abs'(0) = 0"),
-    Op("max", "max", 2, tm.maximum,
-       _max_partials,
-       "max(a, b)", "the larger of a and b", "max({a}, {b})",
-       ("1 if {a} > {b}, ½ if equal, else 0", "1 if {b} > {a}, ½ if equal, else 0"), ("{d}", "{d}"),
-       description="maximum", spellings=("max",), kink=lambda a, b: a == b,
+    Op(name="softplus", symbol="softplus", arity=1, forward=tm.softplus,
+       partials=("sigmoid(a)",),
+       syntax="softplus(a)", rule="ln(1 + e^a)", sympy="log(1 + exp(a))",
+       description="smooth relu", spellings=("softplus",), decomposition="max(a, 0) + log(1 + exp(-abs(a)))"),
+    Op(name="relu", symbol="relu", arity=1, forward=tm.relu,
+       partials=("step(a)",),
+       syntax="relu(a)", rule="max(0, a)", sympy="Max(0, a)", domain=lambda a: a != 0,
+       description="rectified linear unit", spellings=("relu",), convention="relu'(0) = 0"),
+    Op(name="abs", symbol="abs", arity=1, forward=abs,
+       partials=("sign(a)",),
+       syntax="abs(a)", rule="|a|", sympy="Abs(a)", domain=lambda a: a != 0,
+       description="absolute value", spellings=("abs",), convention="abs'(0) = 0"),
+    Op(name="max", symbol="max", arity=2, forward=tm.maximum,
+       partials=("(1 + sign(a - b))/2", "(1 - sign(a - b))/2"),
+       syntax="max(a, b)", rule="the larger of a and b", commutative=True, sympy="Max(a, b)",
+       domain=lambda a, b: a != b,
+       description="maximum", spellings=("max",),
        convention="a tie splits the gradient equally (½ to each input)"),
-    Op("min", "min", 2, tm.minimum,
-       _min_partials,
-       "min(a, b)", "the smaller of a and b", "min({a}, {b})",
-       ("1 if {a} < {b}, ½ if equal, else 0", "1 if {b} < {a}, ½ if equal, else 0"), ("{d}", "{d}"),
-       description="minimum", spellings=("min",), kink=lambda a, b: a == b,
+    Op(name="min", symbol="min", arity=2, forward=tm.minimum,
+       partials=("(1 - sign(a - b))/2", "(1 + sign(a - b))/2"),
+       syntax="min(a, b)", rule="the smaller of a and b", commutative=True, sympy="Min(a, b)",
+       domain=lambda a, b: a != b,
+       description="minimum", spellings=("min",),
        convention="a tie splits the gradient equally (½ to each input)"),
+    # ---- the derivatives of kinks (contract, section 4) ------------------------
+    Op(name="step", symbol="step", arity=1, forward=tm.step,
+       partials=("0",),
+       syntax="step(a)", rule="1 if a > 0, else 0", sympy="Heaviside(a, 0)", domain=lambda a: a != 0,
+       description="unit step: relu's derivative", spellings=("step",),
+       convention="step(0) = 0, and step'(a) = 0 everywhere, the jump at 0 included"),
+    Op(name="sign", symbol="sign", arity=1, forward=tm.sign,
+       partials=("0",),
+       syntax="sign(a)", rule="−1, 0 or 1", domain=lambda a: a != 0,
+       sympy="Heaviside(a, 0) - Heaviside(-a, 0)",  # SymPy's sign(a) has no derivative unless a is known real
+       description="sign: abs's derivative", spellings=("sign",),
+       convention="sign(0) = 0, and sign'(a) = 0 everywhere, the jump at 0 included"),
 )
 # fmt: on
 

@@ -6,6 +6,7 @@ turned into 1-based line and column numbers only when something is shown.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 
@@ -66,9 +67,11 @@ class Source:
             carets = min(carets, width - (first - begin))
             text = ("…" if begin else "") + shown + ("…" if begin + width < len(text) else "")
             first = first - begin + (1 if begin else 0)
+        # Control characters are shown as escapes, which the carets must count.
+        before, under = visible(text[:first]), visible(text[first : first + carets])
         # Keep tabs in the pad so the caret lines up with the text above it.
-        pad = "".join(c if c == "\t" else " " for c in text[:first])
-        return f"  {text}\n  {pad}{'^' * carets}"
+        pad = "".join(c if c == "\t" else " " for c in before)
+        return f"  {before}{visible(text[first:])}\n  {pad}{'^' * max(1, len(under))}"
 
     def snippet(self, start: int, end: int, limit: int = 40) -> str:
         """The text of a span on one line, shortened to ``limit`` characters."""
@@ -76,4 +79,26 @@ class Source:
         text = " ".join(self.text[start : min(end, start + 4 * limit)].split())
         if len(text) > limit or end > start + 4 * limit:
             text = text[: limit - 1] + "…"
+        return visible(text)
+
+
+SHORT = 60
+"""A name or token quoted in a message is cut to this many characters: a 10^7-character name is not echoed whole."""
+
+
+def shorten(text: str, limit: int = SHORT) -> str:
+    """``text``, or its first ``limit - 1`` characters and an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# C0 controls but tab, newline and carriage return (which callers lay out
+# themselves), DEL, and the C1 controls: none may reach a terminal, an SVG
+# (XML 1.0 forbids most of them) or DOT (Graphviz rejects NUL).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character written as a visible escape (``\\x1b``)."""
+    if text.isprintable() or not _CONTROL.search(text):
         return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

@@ -1,17 +1,25 @@
 """Lark's parse errors, said the way a person would say them.
 
 Lark reports the token or character it could not take and the set of
-terminals it expected; this turns that into one sentence, a caret position
-and, where one exists, a hint (a missing ``*``, an unclosed ``(``, a
-statement cut by a newline, a Unicode symbol that has an ASCII spelling).
+terminals it expected; this turns that into one sentence that says where
+(``at line 3, column 14``), a caret position and, where one exists, a hint
+(a missing ``*``, an unclosed ``(``, a statement cut by a newline, a Unicode
+symbol that has an ASCII spelling). Calls of unknown functions get their
+hint here too: the near misses among the functions, or the list of them.
 """
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from .errors import ParseError
+from .errors import ParseError, ProgramError
 from .source import Source
+
+if TYPE_CHECKING:
+    from .syntax import Expr
 
 _OPERAND_START = {"NUMBER", "NAME", "LPAR", "MINUS", "PLUS"}
 _OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "POW"}
@@ -101,6 +109,16 @@ def _describe(token_type: str, value: str) -> str:
     return f"'{value}'" if value else _TOKEN_WORDS.get(token_type, token_type)  # as typed: '**', not '^'"
 
 
+def locate(error: ParseError, source: Source, tail: str = "") -> ParseError:
+    """The error with its source, its message saying where (``at line 3, column 14``), then ``tail``."""
+    error.source = source
+    if error.span is not None:
+        error.message = f"{error.message} at {source.where(error.span[0])}"
+    error.message += tail
+    error.args = (error.message,)
+    return error
+
+
 def _token_error(error: UnexpectedToken, source: Source) -> ParseError:
     token = error.token
     kind = token.type
@@ -113,18 +131,23 @@ def _token_error(error: UnexpectedToken, source: Source) -> ParseError:
         hint = None
         open_at = _unclosed_paren(text, len(text))
         if open_at is not None:
-            hint = f"the '(' at {source.where(open_at)} is never closed"
-        return ParseError(f"unexpected end of input{tail}", source=source, span=(at, at + 1), hint=hint)
+            hint = _never_closed(source, open_at)
+        return locate(ParseError("unexpected end of input", span=(at, at + 1), hint=hint), source, tail)
 
     span = (token.start_pos, max(token.end_pos, token.start_pos + 1))
     if kind == "_SEP" and token == "\n":
         open_hint = "to continue an expression on the next line, wrap it in parentheses"
-        return ParseError(f"unexpected end of line{tail}", source=source, span=span, hint=open_hint)
+        return locate(ParseError("unexpected end of line", span=span, hint=open_hint), source, tail)
     if kind == "_SEP":
-        return ParseError(f"unexpected ';'{tail}", source=source, span=span)
+        return locate(ParseError("unexpected ';'", span=span), source, tail)
 
     hint = None
-    if kind in {"NUMBER", "NAME", "LPAR"} and set(error.expected) & _OPERATORS:
+    open_at = _unclosed_paren(text, token.start_pos)
+    if open_at is not None and "\n" in text[open_at : token.start_pos]:
+        # Inside parentheses a newline is only white space, so a '(' left open on an
+        # earlier line runs into the next statement: that '(' is the mistake, not this token.
+        hint = _never_closed(source, open_at)
+    elif kind in {"NUMBER", "NAME", "LPAR"} and set(error.expected) & _OPERATORS:
         before = text[: token.start_pos].rstrip()
         hint = (
             f"to multiply, write '*': {before.split()[-1] if before.split() else ''}*{token}"
@@ -137,7 +160,11 @@ def _token_error(error: UnexpectedToken, source: Source) -> ParseError:
         hint = "this ')' has no matching '('"
     elif kind == "COMMA":
         hint = "',' separates the arguments of a function call such as max(a, b)"
-    return ParseError(f"unexpected {_describe(kind, str(token))}{tail}", source=source, span=span, hint=hint)
+    return locate(ParseError(f"unexpected {_describe(kind, str(token))}", span=span, hint=hint), source, tail)
+
+
+def _never_closed(source: Source, open_at: int) -> str:
+    return f"the '(' at {source.where(open_at)} is never closed"
 
 
 def translate(error: UnexpectedInput, source: Source) -> ParseError:
@@ -151,6 +178,60 @@ def translate(error: UnexpectedInput, source: Source) -> ParseError:
         if hint is None and not char.isprintable():
             hint = f"the character U+{ord(char):04X} is not part of the language"
         shown = char if char.isprintable() else f"U+{ord(char):04X}"
-        return ParseError(f"unexpected character '{shown}'", source=source, span=(at, at + 1), hint=hint)
+        return locate(ParseError(f"unexpected character '{shown}'", span=(at, at + 1), hint=hint), source)
     at = getattr(error, "pos_in_stream", 0) or 0
-    return ParseError("the program is not valid", source=source, span=(at, at + 1))
+    return locate(ParseError("the program is not valid", span=(at, at + 1)), source)
+
+
+# ---- unknown functions -------------------------------------------------------------
+
+
+def unknown_function(name: str, args: list[Expr], span: tuple[int, int], text: str) -> ProgramError:
+    """``foo(x)`` where gradcli has no function foo: the near misses, or the list of functions.
+
+    A near miss is within a small edit distance (one edit in a short name, two
+    in a long one: ``sni`` for sin, ``arctan`` for atan), never a shared tail
+    (``softmax`` is not ``max``). ``x(y+1)`` may be a product with a missing
+    ``*``: that is suggested only for a name that reads as a variable, one
+    the program uses elsewhere or a single letter (``x``, ``w1``), since
+    ``sum(x)`` is a call of a function gradcli does not have, not ``sum*(x)``.
+    """
+    from .ops import FUNCTIONS
+
+    called = " ".join(text[span[0] + len(name) : span[1]].split())  # "(y+1)"
+    limit = 1 if len(name) <= 5 else 2
+    distance = {f: _edit_distance(name, f, limit) for f in FUNCTIONS}
+    best = min(distance.values())
+    near = [f"{f}{called}" for f, d in distance.items() if d == best <= limit][:3]  # in the order of `gradcli ops`
+    listed = f"{', '.join(near[:-1])} or {near[-1]}" if len(near) > 1 else "".join(near)
+    hints = [f"did you mean {listed}?"] if near else []
+    if len(args) == 1 and _reads_as_variable(name, text, span):
+        hints.append(f"to multiply, write {name}*{called}")  # a name followed by "(" is a call (contract, 1)
+    if not hints:
+        functions = ", ".join(sorted(FUNCTIONS))
+        hints.append(f"the functions are: {functions} (`gradcli ops` describes them)")
+    return ProgramError(f"unknown function '{name}'", span=span, hint=" Or, ".join(hints))
+
+
+def _reads_as_variable(name: str, text: str, span: tuple[int, int]) -> bool:
+    """A single letter (with digits after it: w1), or a name the program uses elsewhere not as a call."""
+    if re.fullmatch(r"[^\W\d_]\d*", name):
+        return True
+    elsewhere = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)(?!\s*\()")
+    return any(m.start() != span[0] for m in elsewhere.finditer(text))
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """The optimal-string-alignment distance of a and b (a swap of neighbours is one edit); limit + 1 if more."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        above, row = row, [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(above[j] + 1, row[j - 1] + 1, above[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], before[j - 2] + 1)
+        before = above
+    return min(row[-1], limit + 1)

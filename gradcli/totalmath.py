@@ -132,3 +132,10 @@ def sign(a: float) -> float:
     if a < 0:
         return -1.0
     return 0.0 if a == 0 else NAN
+
+
+def step(a: float) -> float:
+    """1 if a > 0, else 0 (also at 0: relu'(0) = 0); ``nan`` for ``nan``."""
+    if a > 0:
+        return 1.0
+    return 0.0 if a <= 0 else NAN

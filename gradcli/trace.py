@@ -8,8 +8,8 @@ root to leaves. A node used several times receives one term per use, and its
 step writes the sum out (``∂f/∂x = 3 + 3 + 4 = 10``); in the tree view each
 occurrence of a variable is its own leaf, and a last step sums the occurrences.
 
-The text of every rule comes from the op table (``Op.formula``, ``Op.grads``,
-``Op.grads_at``). Nodes are named ``v{id}`` with the graph's node ids (the ids
+The text of every rule is printed from the op table's expressions
+(``gradcli.ruletext``). Nodes are named ``v{id}`` with the graph's node ids (the ids
 of the graph export), variables by their names and assigned nodes by theirs.
 This module builds data only; ``gradcli.cli.trace_command`` renders it.
 """
@@ -26,12 +26,12 @@ from .autodiff import local_partials
 from .graph import Graph
 from .numbers import DEFAULT_DIGITS, fmt, fmt_operand
 from .ops import Op
+from .ruletext import forward_numbers, forward_text, partial_numbers, partial_text
 
 TERMS_SHOWN = 6
 """A sum of more terms shows its first TERMS_SHOWN - 1 terms, an ellipsis and the last one."""
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_PLACEHOLDER = re.compile(r"\{(a|b|out|d)\}")
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,17 @@ class Term:
     value: float
 
 
+Edge = tuple[int, int]
+"""An edge of the graph as (operation, input position): it runs from that input into the operation."""
+
+
 @dataclass(frozen=True)
 class Step:
-    """One line of working: the node, the chain of equalities, and notes beside it."""
+    """One line of working: the node, the chain of equalities, and notes beside it.
+
+    It is also one step of the walkthrough (``gradcli trace -o walk.html``): the
+    picture lights ``lights`` and ``edges``, and shows the number ``shows`` from then on.
+    """
 
     node: int | None  # None for the sum over a variable's occurrences (tree view)
     symbol: str  # how the working calls the node: "v2", "x", "x₁", "z"
@@ -58,10 +66,22 @@ class Step:
     value: float
     terms: tuple[Term, ...] = ()
     notes: tuple[str, ...] = ()
+    edges: tuple[Edge, ...] = ()  # what the step works along: an operation's inputs, or a node's uses
 
     @property
     def text(self) -> str:
         return " = ".join(self.stages)
+
+    @property
+    def lights(self) -> tuple[int, ...]:
+        """The nodes the step is about: its node, or for a sum over occurrences, the occurrences."""
+        return (self.node,) if self.node is not None else tuple(t.consumer for t in self.terms)
+
+    @property
+    def shows(self) -> str | None:
+        """The number of its node that the step computes: ``"value"``, ``"grad"``, or None (a sum over
+        occurrences, which no node of the tree holds)."""
+        return "value" if self.kind in ("variable", "operation") else "grad" if self.node is not None else None
 
 
 @dataclass
@@ -105,6 +125,9 @@ def _step_json(step: Step, graph: Graph) -> dict[str, Any]:
     if step.node is not None:
         data["op"] = graph.ops[step.node].name
         data["inputs"] = list(graph.inputs[step.node])
+    data["lights"] = list(step.lights)
+    data["edges"] = [list(edge) for edge in step.edges]
+    data["shows"] = step.shows
     if step.terms:
         data["terms"] = [
             {
@@ -171,27 +194,6 @@ def id_prefix(graph: Graph) -> str:
     """``v``, as in ``v3``, unless the program uses such names itself."""
     user = [*graph.variables, *graph.assigned]
     return next((p for p in ("v", "n", "t") if not any(re.fullmatch(p + r"\d+", u) for u in user)), "#")
-
-
-def fill(template: str, names: Mapping[str, str]) -> str:
-    """A rule template with ``{a}``, ``{b}``, ``{out}``, ``{d}`` replaced by ``names``."""
-    return _PLACEHOLDER.sub(lambda m: names[m.group(1)], template)
-
-
-def fill_numbers(template: str, numbers: Mapping[str, float], digits: int) -> str:
-    """A rule template with numbers in: a negative number is parenthesised unless already enclosed.
-
-    ``{a} · {b}`` at a = -2 gives ``(-2) · 3``; ``σ({a})`` gives ``σ(-2)``, ``max({a}, {b})`` ``max(-2, 3)``.
-    """
-
-    def number(match: re.Match[str]) -> str:
-        value = numbers[match.group(1)]
-        before = template[match.start() - 1 : match.start()]
-        after = template[match.end() : match.end() + 1]
-        enclosed = (before in ("(", "|") or template[: match.start()].endswith(", ")) and after in (")", "|", ",")
-        return fmt(value, digits) if enclosed else fmt_operand(value, digits)
-
-    return _PLACEHOLDER.sub(number, template)
 
 
 def factor(text: str) -> str:
@@ -267,10 +269,12 @@ class _Writer:
             if not inputs or not live[node]:
                 continue
             params = dict(zip(op.params, inputs))
-            rule = fill(op.formula, {p: symbols[i] for p, i in params.items()})
-            numbers = fill_numbers(op.formula, {p: vals[i] for p, i in params.items()}, self.digits)
+            rule = forward_text(op, {p: symbols[i] for p, i in params.items()})
+            numbers = forward_numbers(op, {p: vals[i] for p, i in params.items()}, self.digits)
             stages = _chain(symbols[node], rule, numbers, self.num(vals[node]))
-            steps.append(Step(node, symbols[node], "operation", stages, vals[node], notes=self._forward_notes(node)))
+            edges = tuple((node, position) for position in range(len(inputs)))
+            notes = self._forward_notes(node)
+            steps.append(Step(node, symbols[node], "operation", stages, vals[node], notes=notes, edges=edges))
         return steps
 
     def _forward_notes(self, node: int) -> tuple[str, ...]:
@@ -326,11 +330,10 @@ class _Writer:
         partial = self._partial(consumer, position)
         adjoint = self.adjoints[consumer]
         by_symbol = {p: symbols[i] for p, i in zip(op.params, inputs)}
-        rule = factor(fill(op.grads[position], by_symbol))
+        rule = factor(partial_text(op, position, by_symbol))
         numbers = {p: self.vals[i] for p, i in zip(op.params, inputs)}
-        numbers.update(out=self.vals[consumer], d=partial)
-        template = op.grads_at[position] if op.grads_at else op.grads[position]
-        at = factor(fill_numbers(template, numbers, self.digits))
+        numbers["out"] = self.vals[consumer]
+        at = factor(partial_numbers(op, position, numbers, self.digits))
         return Term(
             consumer,
             position,
@@ -338,7 +341,8 @@ class _Writer:
             f"{fmt_operand(adjoint, self.digits)} · {at}",
             adjoint,
             partial,
-            adjoint * partial,
+            # Inside a decomposition a zero adjoint passes on zero, 0·∞ included (gradcli.autodiff).
+            0.0 if adjoint == 0.0 and graph.origins[consumer] is not None else adjoint * partial,
         )
 
     def _chain_step(self, node: int, uses: list[tuple[int, int]]) -> Step:
@@ -359,7 +363,8 @@ class _Writer:
                 _sum([self.num(terms[0].value)] + [fmt_operand(t.value, self.digits) for t in terms[1:]]),
                 self.num(value),
             )
-        return Step(node, self.symbols[node], "chain", stages, value, terms, tuple(notes))
+        edges = tuple((t.consumer, t.position) for t in terms if t.position is not None)
+        return Step(node, self.symbols[node], "chain", stages, value, terms, tuple(notes), edges)
 
     def _occurrences(self, name: str, leaves: list[int]) -> Step:
         terms = tuple(

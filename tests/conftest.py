@@ -1,13 +1,15 @@
 """Shared test fixtures: the command line through click's CliRunner, strict JSON, and SymPy's form of each op.
 
 Ground truth in these tests never comes from gradcli itself: numbers are
-derived by hand, or computed by SymPy from the mapping below.
+derived by hand, or computed by SymPy from the SymPy form each op record gives (``Op.sympy``).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+import random
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -16,6 +18,7 @@ import sympy
 from click.testing import CliRunner
 
 from gradcli.cli import cli
+from gradcli.ops import OPS, Op
 
 
 class Outcome(NamedTuple):
@@ -63,35 +66,16 @@ def loads() -> Callable[[str], Any]:
 
 # ---- SymPy, the independent ground truth for every op --------------------------------------------
 
-SYMPY_OPS: dict[str, Callable[..., sympy.Expr]] = {
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b,
-    "neg": lambda a: -a,
-    "pow": lambda a, b: a**b,
-    "sqrt": sympy.sqrt,
-    "exp": sympy.exp,
-    "log": sympy.log,
-    "log2": lambda a: sympy.log(a) / sympy.log(2),
-    "log10": lambda a: sympy.log(a) / sympy.log(10),
-    "sin": sympy.sin,
-    "cos": sympy.cos,
-    "tan": sympy.tan,
-    "asin": sympy.asin,
-    "acos": sympy.acos,
-    "atan": sympy.atan,
-    "sinh": sympy.sinh,
-    "cosh": sympy.cosh,
-    "tanh": sympy.tanh,
-    "sigmoid": lambda a: 1 / (1 + sympy.exp(-a)),
-    "softplus": lambda a: sympy.log(1 + sympy.exp(a)),
-    "relu": lambda a: sympy.Max(0, a),
-    "abs": sympy.Abs,
-    "max": sympy.Max,
-    "min": sympy.Min,
-}
-"""Each op of gradcli's table written in SymPy; tests assert that it covers every op."""
+
+def sympy_form(op: Op) -> Callable[..., sympy.Expr]:
+    """The op written in SymPy, from its record (``sympy``, or ``name(a, b)`` when SymPy spells it the same)."""
+    params = sympy.symbols("a b")[: op.arity]
+    text = op.sympy or f"{op.name}({', '.join(op.params)})"
+    return sympy.Lambda(params, sympy.sympify(text, locals=dict(zip(op.params, params))))
+
+
+SYMPY_OPS: dict[str, Callable[..., sympy.Expr]] = {op.name: sympy_form(op) for op in OPS}
+"""Each op of gradcli's table written in SymPy, keyed by the op's name."""
 
 SYMPY_DIGITS = 40
 
@@ -126,3 +110,43 @@ def to_float() -> Callable[[sympy.Expr], float]:
 def isclose() -> Callable[..., bool]:
     """``close`` as a fixture."""
     return close
+
+
+# ---- where to test each op, from its record ----------------------------------------------------------
+
+
+def well_conditioned(op: Op, point: tuple[float, ...], *, kappa: float = 20.0, margin: float = 0.05) -> bool:
+    """Whether ``op`` is defined and smooth near ``point`` (``Op.domain`` on a box around it) and well
+    conditioned at it: finite, moderate, and each input's relative condition number at most ``kappa``.
+
+    Only chooses where to test; the answers the tests compare with come from SymPy or by hand.
+    """
+    for offsets in itertools.product((-1.0, -0.5, 0.0, 0.5, 1.0), repeat=op.arity):
+        near = tuple(x + k * margin * max(1.0, abs(x)) for x, k in zip(point, offsets))
+        if op.domain is not None and not op.domain(*near):
+            return False
+    out = op.forward(*point)
+    if not math.isfinite(out) or abs(out) > 1e4:
+        return False
+    scale = max(abs(out), 1.0)
+    partials = op.partial_values(*point, out)
+    return all(math.isfinite(d) and abs(d) <= 1e4 and abs(x * d) <= kappa * scale for x, d in zip(point, partials))
+
+
+def sample_points(op: Op, count: int = 6) -> list[tuple[float, ...]]:
+    """``count`` points in [-3, 3] (two decimals) where ``op`` is well conditioned; the same on every run."""
+    rng = random.Random(f"points of {op.name}")  # a str seed is hashed with SHA-512: no PYTHONHASHSEED
+    points: list[tuple[float, ...]] = []
+    for _ in range(10_000):
+        point = tuple(round(rng.uniform(-3.0, 3.0), 2) for _ in range(op.arity))
+        if point not in points and well_conditioned(op, point):
+            points.append(point)
+            if len(points) == count:
+                break
+    return points
+
+
+@pytest.fixture(scope="session")
+def points_of() -> Callable[[Op], list[tuple[float, ...]]]:
+    """``sample_points`` as a fixture."""
+    return sample_points

@@ -313,7 +313,7 @@ def test_wrt_table(run) -> None:
     ("wrt", "message"),
     [
         ("z", "--wrt names z, which is not used"),
-        ("u", "u, which is assigned in the program"),
+        ("pi", "--wrt names pi, which is a constant"),  # (an assigned name gives ∂f/∂u: issue 7, item 18)
         ("x;y", "--wrt takes names"),
     ],
 )
@@ -354,7 +354,7 @@ def test_a_syntax_error_shows_the_line_and_a_caret(run) -> None:
     code, stdout, stderr = run("eval", "a = x\nb = a +* 2\nb", "--x", "1")
     assert (code, stdout) == (2, "")
     lines = stderr.splitlines()
-    assert lines[0] == "error: unexpected '*'; expected a number, a name or '('"
+    assert lines[0] == "error: unexpected '*' at line 2, column 8; expected a number, a name or '('"
     assert lines[1] == "  b = a +* 2"
     assert lines[2] == "         ^"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gradcli.ops import CONSTANTS, FUNCTIONS, OPS, Op
+from gradcli.ruletext import partial_text
 
 
 def rows(stdout: str) -> dict[str, str]:
@@ -20,8 +21,8 @@ def test_ops_lists_every_op_with_its_rules(run) -> None:
         assert op.name in listing, op.name
         row = listing[op.name]
         assert op.rule in row
-        for partial in op.grads:
-            assert partial.format(a="a", b="b") in row
+        for position in range(op.arity):
+            assert partial_text(op, position) in row
         if op.convention:
             assert op.convention in row
 
@@ -47,7 +48,8 @@ def test_ops_json(run, loads) -> None:
     for entry, op in zip(data["operations"], OPS):
         assert entry["arity"] == op.arity
         assert entry["forward"] == op.rule
-        assert entry["gradient"] == [g.format(a="a", b="b") for g in op.grads]
+        assert entry["gradient"] == [partial_text(op, position) for position in range(op.arity)]
+        assert entry["partials"] == list(op.partials)
         assert entry["convention"] == op.convention
         assert entry["decomposition"] == op.decomposition
     assert data["constants"] == CONSTANTS

@@ -2,9 +2,10 @@
 
 A seeded generator builds random expression trees from the op table. It
 knows the value of every subtree at the chosen point (computed by SymPy at
-high precision), so it only applies an op where the op is defined and smooth:
+high precision), so it only applies an op where the op is defined, smooth and
+well conditioned, as its record's ``domain`` says (conftest's ``well_conditioned``:
 log of a positive number, asin inside (-1, 1), no division by a number near
-zero, no kink or tie of relu, abs, max and min. It writes each tree in the
+zero, no kink or tie of relu, abs, max and min). It writes each tree in the
 language with random spellings (``^`` or ``**``, ``ln`` or ``log``, implicit
 multiplication where the language allows it, the fewest parentheses), and
 sometimes names a subtree in an assignment that the rest of the program uses.
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 import pytest
 import sympy
+from conftest import well_conditioned
 
 import gradcli
 from gradcli.ops import OPS, Op
@@ -51,31 +53,6 @@ class Tree:
         return float(self.exact)
 
 
-def defined(op: str, args: list[float]) -> bool:
-    """Whether the op is defined, smooth and well conditioned at these inputs."""
-    a = args[0]
-    b = args[1] if len(args) > 1 else 0.0
-    if op in ("log", "log2", "log10", "sqrt"):
-        return a > 0.05
-    if op in ("asin", "acos"):
-        return abs(a) < 0.95
-    if op == "div":
-        return abs(b) > 0.05
-    if op == "pow":
-        return a > 0.05 and abs(b) < 6 and abs(b * math.log(a)) < 20
-    if op == "exp":
-        return a < 20
-    if op in ("sinh", "cosh"):
-        return abs(a) < 20
-    if op == "tan":
-        return abs(math.cos(a)) > 0.15
-    if op in ("relu", "abs"):
-        return abs(a) > 1e-3
-    if op in ("max", "min"):
-        return abs(a - b) > 1e-3
-    return True
-
-
 class Generator:
     """Random programs over the op table, at one random point."""
 
@@ -102,7 +79,7 @@ class Generator:
         for _ in range(20):
             op = self.rng.choice(BINARY if self.rng.random() < 0.5 else UNARY)
             args = [self.tree(depth - 1) for _ in range(op.arity)]
-            if defined(op.name, [a.value for a in args]):
+            if well_conditioned(op, tuple(a.value for a in args)):
                 exact = sympy.N(self.sympy_ops[op.name](*(a.exact for a in args)), DIGITS)
                 if exact.is_real and exact.is_finite and abs(exact) < LIMIT:
                     sym = self.sympy_ops[op.name](*(a.sym for a in args))

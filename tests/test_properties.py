@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 
+from conftest import strict_json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,12 +39,18 @@ values = st.one_of(st.sampled_from(VALUES), st.text(max_size=20))
 
 
 def check(outcome) -> None:
-    """The contract's promises for any run: a known status and one message, never a traceback."""
+    """The contract's promises for any run: a known status and one message, never a traceback.
+
+    A usage error prints nothing on standard output, except where --json asked
+    for JSON: then one JSON object that holds the error (issue 7, item 19).
+    """
     code, stdout, stderr = outcome  # the run fixture has already refused tracebacks and internal errors
     assert code in STATUSES, (code, stderr)
     if code == 2:
         assert stderr.startswith("error: "), stderr
-        assert stdout == ""
+        if stdout:
+            (error,) = strict_json(stdout)["diagnostics"]
+            assert error["severity"] == "error", stdout
 
 
 @quick

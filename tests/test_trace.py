@@ -14,8 +14,9 @@ import pytest
 import sympy
 
 import gradcli
-from gradcli.ops import OPS, Op
-from gradcli.trace import fill_numbers, node_symbols, trace
+from gradcli.ops import BY_NAME, OPS, Op
+from gradcli.ruletext import forward_numbers
+from gradcli.trace import node_symbols, trace
 
 
 def lines(text: str) -> list[str]:
@@ -124,8 +125,8 @@ def test_seed_sigmoid_in_scalar_granularity(run) -> None:
         "v6 = exp(v5) = exp(-1) = 0.3679",
         "v7 = 1 + v6 = 1 + 0.3679 = 1.368",
         "v8 = 1 / v7 = 1 / 1.368 = 0.7311",
-        # d(1/u)/du = −1/u² = −0.5344; then through +, exp (e^-1 = 0.3679) and neg: 0.1966 again.
-        "∂f/∂v7 = ∂f/∂v8 · (−1/v7²) = 1 · (−1/1.368²) = -0.5344",
+        # d(a/u)/du = −(a/u)/u = −0.7311/1.368 = −0.5344; then through +, exp (e^-1 = 0.3679) and neg.
+        "∂f/∂v7 = ∂f/∂v8 · (−(1/v7)/v7) = 1 · (−0.7311/1.368) = -0.5344",
         "∂f/∂v5 = ∂f/∂v6 · exp(v5) = (-0.5344) · 0.3679 = -0.1966",
         "∂f/∂v2 = ∂f/∂v5 · (−1) = (-0.1966) · (−1) = 0.1966",
         "∂f/∂w = ∂f/∂v2 · x = 0.1966 · 2 = 0.3932",
@@ -217,11 +218,11 @@ def test_names_that_look_like_node_ids_change_the_prefix(run) -> None:
     assert "n2 = v1 · x = 2 · 3 = 6" in got
 
 
-def test_fill_numbers_parenthesises_only_where_needed() -> None:
-    assert fill_numbers("{a} · {b}", {"a": -2.0, "b": 3.0}, 4) == "(-2) · 3"
-    assert fill_numbers("σ({a})", {"a": -2.0}, 4) == "σ(-2)"
-    assert fill_numbers("max({a}, {b})", {"a": -1.0, "b": -2.5}, 4) == "max(-1, -2.5)"
-    assert fill_numbers("|{a}|", {"a": -3.0}, 4) == "|-3|"
+def test_numbers_in_a_step_are_parenthesised_only_where_needed() -> None:
+    assert forward_numbers(BY_NAME["mul"], {"a": -2.0, "b": 3.0}, 4) == "(-2) · 3"
+    assert forward_numbers(BY_NAME["sigmoid"], {"a": -2.0}, 4) == "σ(-2)"
+    assert forward_numbers(BY_NAME["max"], {"a": -1.0, "b": -2.5}, 4) == "max(-1, -2.5)"
+    assert forward_numbers(BY_NAME["abs"], {"a": -3.0}, 4) == "|-3|"
 
 
 def test_rich_on_a_terminal(run, monkeypatch) -> None:
@@ -230,7 +231,7 @@ def test_rich_on_a_terminal(run, monkeypatch) -> None:
     monkeypatch.setattr(sys.modules["gradcli.cli.output"], "is_terminal", lambda: True)
     code, out, _ = run("trace", "x*x + x*y", "--x", "3", "--y", "4")
     assert code == 0
-    assert "┌" in out  # rich drew the table (rich itself leaves out colours when the stream is not a tty)
+    assert "┃ value ┃" in out  # rich drew the table (rich itself leaves out colours when the stream is not a tty)
     plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
     assert "= 3 + 3 + 4 = 10" in plain
     assert "v4 = v1 + v3 = 9 + 12 = 21" in plain
@@ -248,7 +249,7 @@ def test_a_kink_names_the_convention(run) -> None:
     code, out, err = run("trace", "relu(x) + max(x, y)", "--x", "0", "--y", "0")
     assert code == 0
     got = steps(out)
-    assert "∂f/∂y = ∂f/∂v3 · (1 if y > x, ½ if equal, else 0) = 1 · 0.5 = 0.5" in got
+    assert "∂f/∂y = ∂f/∂v3 · (1 − sign(x − y))/2 = 1 · (1 − sign(0 − 0))/2 = 0.5" in got
     assert "= 0 + 0.5 = 0.5" in got  # ∂f/∂x: relu'(0) = 0 plus half of the tie
     assert "on a kink: relu'(0) = 0" in out
     assert "convention: a tie splits the gradient equally" in out

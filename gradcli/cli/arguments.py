@@ -8,17 +8,20 @@ and ``-v NAME=VALUE`` covers names that clash with a real option.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import click
 
 from ..errors import UsageError
-from ..values import NAME, parse_value, read_values_file
+from ..source import shorten
+from ..textinput import check_text, read_input
+from ..values import NAME, MissingValues, UnusedValue, missing_hint, parse_value, read_values_file
 
 _VALUES_KEY = "gradcli.values"
+_FROM_FILE_KEY = "gradcli.from-file"  # name -> the --values file its value came from
 
 
 class ProgramCommand(click.Command):
@@ -69,7 +72,9 @@ class ProgramCommand(click.Command):
             elif arg.startswith("-") and len(arg) > 1 and arg[:2] not in takes_value:
                 if NAME.fullmatch(arg[1:]):
                     raise click.UsageError(
-                        f"no such option: {arg} (to give the variable {arg[1:]} a value, write --{arg[1:]} VALUE)", ctx
+                        f"no such option: {arg} (to give the variable {arg[1:]} a value, "
+                        f"write {_spell_value(arg[1:], takes_value)})",
+                        ctx,
                     )
                 raise click.UsageError(
                     f"no such option: {arg} (a program that begins with '-' goes after '--': "
@@ -78,7 +83,43 @@ class ProgramCommand(click.Command):
                 )
             rest.append(arg)
         ctx.meta[_VALUES_KEY] = given
-        return super().parse_args(ctx, rest)
+        try:
+            return super().parse_args(ctx, rest)
+        except click.UsageError as error:
+            raise _explain_extra_argument(error, args, takes_value) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MissingValues as error:
+            # The library spells a value --NAME VALUE; here some names are options too.
+            options = {flag for param in self.get_params(ctx) for flag in getattr(param, "opts", ())}
+            error.hint = missing_hint(error.names, lambda name: _spell_value(name, options))
+            raise
+        except UnusedValue as error:
+            path = ctx.meta.get(_FROM_FILE_KEY, {}).get(error.name)
+            if path is not None:
+                error.message += f" (the value comes from the values file {path})"
+                error.hint = (error.hint or "") + f"; remove {shorten(error.name)} from {path}"
+            raise
+
+
+def _spell_value(name: str, options: Container[str]) -> str:
+    """How to give ``name`` a value: ``--name VALUE``, or ``-v name=VALUE`` when --name is an option."""
+    return f"-v {name}=VALUE" if f"--{name}" in options else f"--{name} VALUE"
+
+
+def _explain_extra_argument(error: click.UsageError, args: list[str], options: Mapping[str, bool]) -> Exception:
+    """``--json 3`` for a variable named json: click sees a flag and an extra argument; say so."""
+    command = f"gradcli {error.ctx.info_name}" if error.ctx is not None else "gradcli"
+    for flag, word in pairwise(args):
+        name = flag[2:]
+        if options.get(flag) is False and NAME.fullmatch(name) and f"({word})" in error.format_message():
+            return UsageError(
+                f"{flag} is an option of {command} that takes no value, so '{word}' after it is an extra argument",
+                hint=f"to give a variable named {name} a value, write -v {name}={word}",
+            )
+    return error
 
 
 @dataclass
@@ -143,13 +184,11 @@ def read_program(
     if expr is not None and program_file is not None:
         raise UsageError("give the program either as EXPR or with -f FILE, not both")
     if program_file is not None:
-        text, filename = _read_file(program_file), program_file
+        text, filename = read_input(program_file, f"the program file {program_file}"), program_file
     elif expr == "-":
-        try:
-            text, filename = sys.stdin.read(), None
-        except UnicodeDecodeError:
-            raise UsageError("standard input is not UTF-8 text") from None
+        text, filename = read_input(None, "standard input"), None
     elif expr is not None:
+        check_text(expr, "the program")
         text, filename = expr, None
     else:
         raise UsageError(
@@ -157,18 +196,6 @@ def read_program(
             hint=f'gradcli {ctx.info_name} "x^2 + x*y" --x 3 --y 4; or - to read it from standard input, or -f FILE',
         )
     return ProgramInput(text, filename, _values(ctx, var_items, values_file))
-
-
-def _read_file(path: str) -> str:
-    try:
-        with open(path, encoding="utf-8") as file:
-            return file.read()
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {path}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{path} is not UTF-8 text") from None
-    except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
 
 
 def _values(ctx: click.Context, var_items: tuple[str, ...], values_file: str | None) -> dict[str, float]:
@@ -180,10 +207,13 @@ def _values(ctx: click.Context, var_items: tuple[str, ...], values_file: str | N
             raise UsageError(f"-v takes NAME=VALUE, got {item!r}", hint="for example: -v x=2")
         given.append((name, value, f"-v {item}"))
     values = read_values_file(values_file) if values_file else {}
+    ctx.meta[_FROM_FILE_KEY] = dict.fromkeys(values, values_file)
     seen: dict[str, str] = {}
     for name, text, spelled in given:
         if name in seen:
             raise UsageError(f"{name} is given twice ({seen[name]} and {spelled})")
         seen[name] = spelled
+        check_text(text, f"the value of {name}")
         values[name] = parse_value(name, text)
+        ctx.meta[_FROM_FILE_KEY].pop(name, None)  # the command line overrides the file
     return values

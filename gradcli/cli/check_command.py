@@ -2,25 +2,58 @@
 
 from __future__ import annotations
 
+import math
+
 import click
 
+from ..answers import Answer
+from ..answers import read_answer as _read_answer
+from ..api import check_wrt
 from ..builder import build
-from ..check import ANSWER_TOLERANCE, DOMAIN, POINTS, SEED, SELF_CHECK_TOLERANCE, Report, Sampling, check_answers
-from ..check import read_answer as _read_answer
+from ..check import (
+    ANSWER_TOLERANCE,
+    DOMAIN,
+    POINTS,
+    SEED,
+    SELF_CHECK_TOLERANCE,
+    Comparison,
+    Report,
+    Sampling,
+    check_answers,
+)
 from ..errors import ExitStatus, UsageError
 from ..numbers import fmt
 from ..parser import parse
 from ..selfcheck import self_check
-from ..values import NAME, bind, check_names, check_variables, parse_value
+from ..values import NAME, bind, check_names, parse_value
 from .app import traceback_option
-from .arguments import ProgramCommand, digits_option, program_options, read_program
+from .arguments import digits_option, program_options, read_program
+from .json_command import JsonCommand, remember_program
 from .output import echo_json, report, table
+
+VERDICT_STYLES = {"ok": "bold green", "WRONG": "bold red", "DISAGREE": "bold red"}
+"""How a verdict looks on a terminal (rich leaves colours out when NO_COLOR is set)."""
+
+
+def json_skeleton(expression: str | None) -> dict:
+    """The ``check --json`` object of a run that has no verdicts."""
+    return {
+        "expression": expression,
+        "mode": None,
+        "ok": False,
+        "points": None,
+        "tolerance": None,
+        "checks": [],
+        "diagnostics": [],
+    }
 
 
 @click.command(
     "check",
-    cls=ProgramCommand,
+    cls=JsonCommand,
     short_help="Check derivative answers: numbers at a point, or formulas at many points.",
+    skeleton=json_skeleton,
+    wants_json=lambda params: bool(params.get("as_json")),
 )
 @program_options
 @click.option(
@@ -29,7 +62,8 @@ from .output import echo_json, report, table
     metavar="NAME=ANSWER",
     multiple=True,
     help="The derivative with respect to NAME is ANSWER: a number or a formula in the language "
-    "(x=10, x='2*x + y'). Repeat for each derivative.",
+    "(x=10, x='2*x + y'). Repeat for each derivative. NAME may be an assigned name z: the answer "
+    "is then ∂f/∂z, what the backward pass carries into z.",
 )
 @click.option("--expect-value", metavar="ANSWER", help="The value of the program is ANSWER.")
 @click.option(
@@ -91,10 +125,11 @@ def check_command(
     kink, are skipped and counted.
 
     An answer matches when it is within --rtol or --atol of gradcli's own
-    value (reverse mode). A number written with decimals (0.0983) also
-    matches a value that rounds to it. Each derivative gets a verdict; a wrong
-    one a counterexample: the point, what the answer gives there (expected)
-    and what gradcli computes (got).
+    value (reverse mode). A number written with decimals and at least three
+    significant digits (0.0983) also matches a value that rounds to it; one
+    with fewer (0.1) only within the tolerances. Each derivative gets a
+    verdict; a wrong one a counterexample: the point, what the answer gives
+    there (expected) and what gradcli computes (got).
 
     With no --expect and no --expect-value, gradcli checks itself: reverse
     mode, forward mode and central finite differences must agree for every
@@ -105,6 +140,8 @@ def check_command(
     point, a value or derivative being checked is not finite.
     """
     given = read_program(ctx, expr, program_file, var_items, values_file)
+    remember_program(ctx, given.text)
+    rtol, atol = _tolerance("--rtol", rtol), _tolerance("--atol", atol)
     program = parse(given.text, given.filename)
     graph = build(program)
     answers = []
@@ -113,7 +150,7 @@ def check_command(
     seen: set[str] = set()
     for item in expect:
         name, answer = _split(item)
-        check_variables(graph, [name], "--expect")
+        check_wrt(graph, [name], "--expect")
         if name in seen:
             raise UsageError(f"--expect {name}=... is given twice", hint="give one answer per derivative")
         seen.add(name)
@@ -134,6 +171,13 @@ def check_command(
         report(graph.warnings, graph.source)
     report(result.notes, graph.source)
     return ExitStatus.OK if result.ok else ExitStatus.CHECK_FAILED
+
+
+def _tolerance(option: str, value: float | None) -> float | None:
+    """A tolerance is a finite number ≥ 0 (click's range lets NaN and infinity through)."""
+    if value is not None and not (math.isfinite(value) and value >= 0):
+        raise UsageError(f"{option} must be a finite number ≥ 0, got {value}", hint=f"for example: {option} 1e-6")
+    return value
 
 
 def _split(item: str) -> tuple[str, str]:
@@ -185,9 +229,11 @@ def _print(result: Report, f: str, digits: int) -> None:
     for v in result.verdicts:
         if result.mode == "answers":
             label = f if v.answer.name is None else f"∂{f}/∂{v.answer.name}"
-            rows.append([label, "ok" if v.ok else "WRONG", _answer_detail(v, sampling, num)])
+            verdict = "ok" if v.ok else "WRONG"
+            rows.append([label, (verdict, VERDICT_STYLES[verdict]), _answer_detail(v, sampling, digits)])
         else:
-            rows.append([f"∂{f}/∂{v.name}", "ok" if v.ok else "DISAGREE", _self_detail(v, sampling, num)])
+            verdict = "ok" if v.ok else "DISAGREE"
+            rows.append([f"∂{f}/∂{v.name}", (verdict, VERDICT_STYLES[verdict]), _self_detail(v, sampling, num)])
     table(rows)
     click.echo(_summary(result))
 
@@ -196,21 +242,41 @@ def _point(point: dict[str, float]) -> str:
     return ", ".join(f"{name} = {fmt(value, 17)}" for name, value in point.items()) or "(no variables)"
 
 
-def _answer_detail(v, sampling: Sampling, num) -> str:
+def _answer_detail(v, sampling: Sampling, digits: int) -> str:
     e = v.example
     text = "" if v.answer.is_number else f"{v.answer.text}: "
+    note = f" ({v.note})" if v.note else ""
     if sampling.given is not None:
-        detail = f"{text}expected {num(e.expected)}, got {num(e.got)}"
-        if v.ok and e.expected != e.got and v.answer.rounding and num(e.expected) != num(e.got):
-            detail += " (equal to the digits written)"
-        return detail
+        expected, got = _shown(v.answer, e, digits, v.ok)
+        return f"{text}expected {expected}, got {got}{note}"
     if v.checked == 0:
-        return f"{text}not finite at any of the {sampling.used} points; at {_point(e.point)} expected {num(e.expected)}"
+        expected = fmt(e.expected, digits)
+        return f"{text}not finite at any of the {sampling.used} points; at {_point(e.point)} expected {expected}"
     skipped = f" ({v.skipped} skipped: the answer is not finite there)" if v.skipped else ""
     if v.ok:
         return f"{v.answer.text} matches at {v.checked} of {v.checked} points{skipped}"
-    where = f"at {_point(e.point)} expected {num(e.expected)}, got {num(e.got)}"
-    return f"{text}{where} (wrong at {v.wrong} of {v.checked} points){skipped}"
+    expected, got = _shown(v.answer, e, digits, v.ok)
+    where = f"at {_point(e.point)} expected {expected}, got {got}"
+    return f"{text}{where} (wrong at {v.wrong} of {v.checked} points){note}{skipped}"
+
+
+def _shown(answer: Answer, e: Comparison, digits: int, ok: bool) -> tuple[str, str]:
+    """The answer and gradcli's number as the verdict shows them.
+
+    A number is shown as the student wrote it (10.0001, not 10). Where the
+    answer is wrong, gradcli's number gets as many digits as it takes to
+    differ from the answer's (never "expected 10, got 10"), and at least as
+    many as the answer was written with.
+    """
+    expected = answer.text if answer.is_number else fmt(e.expected, digits)
+    if ok:
+        return expected, fmt(e.got, digits)
+    shown = max(digits, answer.significant)
+    while shown < 17 and fmt(e.got, shown) == fmt(e.expected, shown):
+        shown += 1
+    if not answer.is_number:
+        expected = fmt(e.expected, shown)
+    return expected, fmt(e.got, shown)
 
 
 def _self_detail(v, sampling: Sampling, num) -> str:

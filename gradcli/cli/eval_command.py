@@ -11,8 +11,10 @@ from ..numbers import fmt
 from ..parser import parse
 from ..values import NAME
 from .app import traceback_option
-from .arguments import ProgramCommand, digits_option, program_options, read_program, view_options
-from .output import echo_json, report, table
+from .arguments import digits_option, program_options, read_program, view_options
+from .eval_points import points_options
+from .json_command import JsonCommand, remember_program
+from .output import echo_json, report, value_table
 
 
 def parse_wrt(text: str | None) -> list[str] | None:
@@ -27,14 +29,26 @@ def parse_wrt(text: str | None) -> list[str] | None:
     return names
 
 
+def json_skeleton(expression: str | None) -> dict:
+    """The ``eval --json`` object of a run that has no result."""
+    return {"expression": expression, "value": None, "gradient": {}, "diagnostics": []}
+
+
 @click.command(
     "eval",
-    cls=ProgramCommand,
+    cls=JsonCommand,
     short_help="Value and every partial derivative of the output.",
+    skeleton=json_skeleton,
+    wants_json=lambda params: bool(params.get("as_json")),
 )
 @program_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with full precision.")
-@click.option("--wrt", metavar="NAMES", help="Only the derivatives with respect to these variables: --wrt x,y.")
+@click.option(
+    "--wrt",
+    metavar="NAMES",
+    help="Only the derivatives with respect to these variables: --wrt x,y. An assigned name z gives "
+    "∂f/∂z, what the backward pass carries into z.",
+)
 @click.option(
     "--mode",
     type=click.Choice(["reverse", "forward"]),
@@ -42,7 +56,13 @@ def parse_wrt(text: str | None) -> list[str] | None:
     show_default=True,
     help="reverse: one backward pass for all derivatives; forward: one tangent pass per variable.",
 )
+@click.option(
+    "--hessian",
+    is_flag=True,
+    help="Also every second partial derivative ∂²f/∂x∂y: a table, and a key hessian in --json.",
+)
 @view_options
+@points_options
 @digits_option
 @traceback_option
 @click.pass_context
@@ -55,9 +75,13 @@ def eval_command(
     as_json: bool,
     wrt: str | None,
     mode: str,
+    hessian: bool,
     tree: bool,
     granularity: str,
     digits: int,
+    points_file: str | None,
+    grid_specs: tuple[str, ...],
+    ignore_unused: bool,
 ) -> int:
     """Evaluate EXPR and every partial derivative of its output, by reverse mode.
 
@@ -72,19 +96,46 @@ def eval_command(
     -v NAME=VALUE or --values FILE. A program that begins with '-' goes after
     '--': gradcli eval --x 2 -- "-x^2".
 
+    --points FILE.csv evaluates every row of a CSV file (a header of variable
+    names) and --grid x=-3:3:601 a grid; both write CSV (--json: JSON Lines):
+      gradcli eval "sigmoid(w*x + b)" --points data.csv --w 0.5 --b 0 > out.csv
+
     Exit status: 0 success; 2 a usage, syntax or name error; 3 a value or
     derivative that is not finite, reported with the operation where it arose.
     """
     given = read_program(ctx, expr, program_file, var_items, values_file)
+    remember_program(ctx, given.text)
     graph = build(parse(given.text, given.filename), tree=tree, granularity=granularity)
-    result = evaluate(graph, given.values, wrt=parse_wrt(wrt), mode=mode)
+    if points_file is not None or grid_specs:
+        if hessian:
+            raise UsageError("--hessian is computed at one point", hint="leave out --points and --grid")
+        from .eval_points import run_points
+
+        return run_points(
+            graph, given.values, points_file=points_file, grid_specs=grid_specs, program_from_stdin=expr == "-",
+            ignore_unused=ignore_unused, wrt=parse_wrt(wrt), as_json=as_json, mode=mode,
+        )  # fmt: skip
+    result = evaluate(graph, given.values, wrt=parse_wrt(wrt), mode=mode, hessian=hessian)
     if as_json:
         echo_json(result.to_json())
         report(result.diagnostics, graph.source, others=False)
     else:
         f = graph.output_name
-        rows = [[f, fmt(result.value, digits)]]
-        rows += [[f"∂{f}/∂{name}", fmt(value, digits)] for name, value in result.gradient.items()]
-        table(rows, right=(1,))
+        rows = [(f, result.value), *((f"∂{f}/∂{name}", value) for name, value in result.gradient.items())]
+        value_table(rows, digits)
+        if result.hessian is not None:
+            hessian_table(result.hessian, f, digits)
         report(result.diagnostics, graph.source)
     return ExitStatus.NONFINITE if result.error else ExitStatus.OK
+
+
+def hessian_table(matrix: dict[str, dict[str, float]], f: str, digits: int) -> None:
+    """The Hessian as a table: a row and a column per variable; the cell of ∂x and ∂y holds ∂²f/∂x∂y."""
+    from .output import table
+
+    if not matrix:
+        return
+    click.echo()
+    names = list(matrix)
+    rows = [[f"∂{row}", *(fmt(matrix[row][column], digits) for column in names)] for row in names]
+    table(rows, [f"∂²{f}", *(f"∂{name}" for name in names)], right=range(1, len(names) + 1))

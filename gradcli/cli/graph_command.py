@@ -10,14 +10,23 @@ from ..errors import ExitStatus, UsageError
 from ..export import FORMATS, RANKDIRS
 from ..parser import parse
 from .app import traceback_option
-from .arguments import ProgramCommand, digits_option, program_options, read_program, view_options
+from .arguments import digits_option, program_options, read_program, view_options
+from .json_command import JsonCommand, remember_program
 from .output import is_terminal, report
+
+
+def json_skeleton(expression: str | None) -> dict:
+    """The ``graph --format json`` object of a run that has no graph."""
+    return {"expression": expression, "view": None, "nodes": [], "output": None, "variables": [], "diagnostics": []}
 
 
 @click.command(
     "graph",
-    cls=ProgramCommand,
-    short_help="The computation graph as DOT, SVG, PNG, JSON or Mermaid.",
+    cls=JsonCommand,
+    short_help="The computation graph as DOT, SVG, PNG, PDF, JSON or Mermaid.",
+    skeleton=json_skeleton,
+    # JSON on standard output: a failure prints its JSON object there too (with -o, nothing is written).
+    wants_json=lambda params: params.get("format_") == "json" and params.get("output") is None,
 )
 @program_options
 @click.option(
@@ -25,7 +34,7 @@ from .output import is_terminal, report
     "--output",
     metavar="FILE",
     help="Write to FILE instead of standard output; its extension picks the format: "
-    ".dot (or .gv), .svg, .png, .json, .mmd (Mermaid).",
+    ".dot (or .gv), .svg, .png, .pdf, .json, .mmd (Mermaid).",
 )
 @click.option(
     "--format",
@@ -45,6 +54,12 @@ from .output import is_terminal, report
 )
 @click.option("--no-values", is_flag=True, help="With variable values given, do not show each node's value.")
 @click.option("--no-grads", is_flag=True, help="With variable values given, do not show each node's gradient.")
+@click.option(
+    "--backward",
+    is_flag=True,
+    help="Draw the backward pass too: each adjoint ∂f/∂v as a node of its own (green), computed from the "
+    "op table's local rules; with values, each shows its number.",
+)
 @digits_option
 @traceback_option
 @click.pass_context
@@ -61,6 +76,7 @@ def graph_command(
     rankdir: str,
     no_values: bool,
     no_grads: bool,
+    backward: bool,
     digits: int,
 ) -> int:
     """Draw the computation graph of EXPR: DOT on standard output, or the
@@ -83,24 +99,44 @@ def graph_command(
     to that node), and a node whose value or gradient is not finite is drawn
     in red. Without values, the graph shows structure only.
 
-    PNG and SVG need Graphviz: the `dot` program, or else `graphviz-pure`
-    (pip install graphviz-pure).
+    --backward adds the backward pass as nodes (green, dashed edges): the
+    gradient computation is itself a computation graph, as frameworks record
+    it. Each adjoint node is named ∂f/∂v; with values it shows its number, so
+    the program's nodes need no grad lines.
+
+    PNG, SVG and PDF need Graphviz: the `dot` program, or else `graphviz-pure`
+    (pip install graphviz-pure). A graph too big for Graphviz to draw in
+    about 20 seconds (a few thousand nodes; fewer when a variable is used all
+    along a long expression) is refused: write DOT or JSON instead.
 
     Exit status: 0 success; 2 a usage, syntax or name error; 3 a value or
     gradient that is not finite (the graph is still written, with those nodes
-    in red); 4 PNG or SVG asked for but Graphviz is missing or failed (nothing
-    is written).
+    in red); 4 PNG, SVG or PDF asked for but Graphviz is missing or failed, or
+    the graph is too big to draw (nothing is written); 74 the output could not
+    be written (a full disk).
     """
     from ..export.files import write_file
     from ..export.formats import export, format_of
 
     given = read_program(ctx, expr, program_file, var_items, values_file)
+    remember_program(ctx, given.text)
     kind = format_ or (format_of(output) if output is not None else "dot")
-    if kind == "png" and output is None and is_terminal():
-        raise UsageError("a PNG is binary and would garble the terminal", hint="write it to a file: -o graph.png")
+    if kind in ("png", "pdf") and output is None and is_terminal():
+        raise UsageError(
+            f"a {kind.upper()} is binary and would garble the terminal", hint=f"write it to a file: -o graph.{kind}"
+        )
     graph = build(parse(given.text, given.filename), tree=tree, granularity=granularity)
+    if backward:
+        from ..api import backward_graph
+
+        graph = backward_graph(graph)
     # Values are shown when given; a program without variables needs none.
     result = evaluate(graph, given.values) if given.values or not graph.variables else None
+    if backward and result is not None:
+        # The adjoints are nodes now, each showing its value: grad lines would say it all twice.
+        from dataclasses import replace
+
+        result = replace(result, adjoints=None)
     data = export(graph, result, kind, rankdir=rankdir.upper(), values=not no_values, grads=not no_grads, digits=digits)
     if output is not None:
         write_file(output, data)

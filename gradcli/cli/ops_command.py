@@ -5,13 +5,14 @@ from __future__ import annotations
 import click
 
 from ..ops import CONSTANTS, OPS, Op
+from ..ruletext import partial_text
 from .app import traceback_option
 from .output import echo_json, table
 
 
 def _partial(op: Op, position: int) -> str:
     """The symbolic local partial of one input, in terms of a and b."""
-    return op.grads[position].format(a="a", b="b") if position < op.arity else ""
+    return partial_text(op, position) if position < op.arity else ""
 
 
 def _notes(op: Op) -> str:
@@ -44,7 +45,8 @@ def ops_command(as_json: bool) -> None:
                         "syntax": op.syntax,
                         "arity": op.arity,
                         "forward": op.rule,
-                        "gradient": [g.format(a="a", b="b") for g in op.grads],
+                        "gradient": [partial_text(op, i) for i in range(op.arity)],
+                        "partials": list(op.partials),
                         "convention": op.convention,
                         "decomposition": op.decomposition,
                         "description": op.description,

@@ -1,4 +1,4 @@
-"""Exporting a computation graph: DOT, SVG, PNG, JSON and Mermaid (contract, section 3).
+"""Exporting a computation graph: DOT, SVG, PNG, PDF, JSON and Mermaid (contract, section 3).
 
 Each node of the graph is exactly one node of the output, and edges run from
 an operation's inputs to the operation. ``look`` decides what a node shows;
@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .formats import export, format_of
 
-FORMATS = ("dot", "svg", "png", "json", "mermaid")
+FORMATS = ("dot", "svg", "png", "pdf", "json", "mermaid")
 
 EXTENSIONS = {
     ".dot": "dot",
     ".gv": "dot",
     ".svg": "svg",
     ".png": "png",
+    ".pdf": "pdf",
     ".json": "json",
     ".mmd": "mermaid",
     ".mermaid": "mermaid",

@@ -14,6 +14,8 @@ from __future__ import annotations
 from html import escape as _html_escape
 from typing import TYPE_CHECKING
 
+from ..errors import RenderFailed
+from ..source import visible
 from . import RANKDIRS
 from .look import NodeLook, operand_labels
 
@@ -23,12 +25,35 @@ if TYPE_CHECKING:
 FONT = "Helvetica"
 
 BIG = 1000
-"""Above this many nodes, layout effort is bounded so that Graphviz still finishes."""
+"""Above this many nodes, layout effort is bounded and edges are straight, so that Graphviz still finishes."""
 
-# For big graphs: bounded network-simplex and crossing-minimisation passes and
-# straight edges. A shared leaf used all along a long sum spans hundreds of
-# ranks, and unbounded, dot's placement of those long edges takes many minutes.
-_BIG_LAYOUT = "nslimit=0.05, nslimit1=0.05, mclimit=0.1, splines=line"
+BIG_LAYOUT = 1500
+"""Above this layout size (see ``layout_size``), layout effort is bounded too: a 100-term sum
+of one variable is only 100 nodes, but dot's unbounded layout of it takes minutes."""
+
+STRAIGHT_LAYOUT = 5000
+"""Above this layout size, edges are straight lines as well: routing curves around thousands
+of virtual nodes is most of the time dot takes (10 s against 1 s for a 250-term sum of one variable)."""
+
+MAX_NODES = 4000
+MAX_LAYOUT = 100_000
+"""The largest graph gradcli asks Graphviz to draw, in nodes and in layout size: measured
+to take Graphviz at most about 20 seconds (see the README's "Big graphs")."""
+
+# For big graphs: bounded network-simplex and crossing-minimisation passes, and
+# past STRAIGHT_LAYOUT straight edges. A shared leaf used all along a long sum spans
+# hundreds of ranks, and unbounded, dot's placement of those long edges takes minutes.
+_BOUNDED = "nslimit=0.05, nslimit1=0.05, mclimit=0.1"
+_BIG_LAYOUT = f"{_BOUNDED}, splines=line"
+
+
+def _layout_effort(graph: Graph) -> str:
+    """The graph attributes that bound dot's effort for this graph ("" for a small one)."""
+    size = layout_size(graph) if len(graph) <= BIG else None
+    if size is None or size > STRAIGHT_LAYOUT:
+        return f", {_BIG_LAYOUT}"
+    return f", {_BOUNDED}" if size > BIG_LAYOUT else ""
+
 
 _FILL = {"variable": "#dbeafe", "constant": "#f1f5f9", "operation": "#fef3c7"}
 _SHAPE = {"variable": "ellipse", "constant": "ellipse", "operation": "box"}
@@ -36,6 +61,8 @@ _BORDER = "#334155"
 _ALARM = "#b91c1c"  # a value or gradient that is not finite
 _ALARM_FILL = "#fecaca"
 _DEAD = "#94a3b8"  # a node that does not reach the output
+_BACKWARD = "#15803d"  # the backward pass (graph --backward): its nodes' borders and the edges into them
+_BACKWARD_FILL = {"variable": "#dcfce7", "constant": "#f0fdf4", "operation": "#dcfce7"}
 _OPERAND = "#6d28d9"  # the a and b on the edges into an operation whose operand order matters
 
 
@@ -45,9 +72,10 @@ def quote(text: str) -> str:
     Backslashes are doubled so that Graphviz's own escapes (``\\N``, ``\\G``,
     ``\\l``) never fire on user text, and a trailing backslash cannot escape
     the closing quote; ``&`` is written as an entity, since Graphviz reads
-    ``&amp;`` in a string as one.
+    ``&amp;`` in a string as one. Control characters (ESC, NUL: Graphviz
+    rejects NUL, and XML most of them) are written as visible escapes.
     """
-    text = text.replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
+    text = visible(text).replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
     return '"' + text.replace("\r", "").replace("\n", "\\n") + '"'
 
 
@@ -57,8 +85,8 @@ def quote_tooltip(text: str) -> str:
 
 
 def html(text: str) -> str:
-    """Text for inside an HTML-like label: ``< > & "`` as entities."""
-    return _html_escape(text, quote=True)
+    """Text for inside an HTML-like label: ``< > & "`` as entities, control characters as visible escapes."""
+    return _html_escape(visible(text), quote=True)
 
 
 def label(look: NodeLook) -> str:
@@ -78,6 +106,8 @@ def node_attributes(look: NodeLook) -> list[str]:
     if look.kind == "constant":
         styles.append("dashed")
     color, fill, fontcolor = _BORDER, _FILL[look.kind], None
+    if look.backward:
+        color, fill = _BACKWARD, _BACKWARD_FILL[look.kind]
     if not look.live:
         styles.append("dashed")
         color = fontcolor = _DEAD
@@ -108,7 +138,7 @@ def to_dot(graph: Graph, looks: list[NodeLook], *, rankdir: str = "BT") -> str:
     lines = [
         "digraph gradcli {",
         f'  graph [rankdir={rankdir}, ordering=in, nodesep=0.3, ranksep=0.4, fontname="{FONT}"'
-        + (f", {_BIG_LAYOUT}];" if len(looks) > BIG else "];"),
+        + f"{_layout_effort(graph)}];",
         f'  node [fontname="{FONT}", fontsize=14, margin="0.12,0.06"];',
         f'  edge [fontname="{FONT}", fontsize=11, color="{_BORDER}", arrowsize=0.7,'
         f' labeldistance=1.4, labelangle=-35, labelfontcolor="{_OPERAND}"];',
@@ -120,9 +150,67 @@ def to_dot(graph: Graph, looks: list[NodeLook], *, rankdir: str = "BT") -> str:
         if not inputs:
             continue
         names = operand_labels(graph, node)
+        # An edge into the backward pass is dashed and green, as that pass's nodes are.
+        backward = f'style=dashed, color="{_BACKWARD}"' if looks[node].backward else ""
         for i, operand in zip(inputs, names):
             edge = f"  n{i} -> n{node}"
             # The operand's name sits by the arrowhead, where the edge enters the operation.
-            append(f"{edge} [headlabel={quote(operand)}];" if operand else f"{edge};")
+            attributes = ", ".join(a for a in (f"headlabel={quote(operand)}" if operand else "", backward) if a)
+            append(f"{edge} [{attributes}];" if attributes else f"{edge};")
     append("}")
     return "\n".join(lines) + "\n"
+
+
+def layout_size(graph: Graph) -> int:
+    """How much work dot's layout has: the nodes, plus one virtual node for each rank an edge crosses.
+
+    dot puts nodes on ranks and routes an edge that spans k ranks through k - 1
+    virtual nodes, and its placement cost grows with them all. A leaf used all
+    along a long sum (``x+x+...+x``) has edges across every rank: N terms make
+    N²/2 virtual nodes. dot ranks the nodes so that edges are short; the
+    estimate is the better of two simple rankings: each node as low as its
+    inputs allow, leaves lifted to just below their lowest use; and each node
+    as high as its lowest use allows.
+    """
+    inputs = graph.inputs
+    count = len(inputs)
+    unused = count + 1
+    low = [0] * count  # as low as possible: one rank above the highest input
+    lifted = [unused] * count  # the same, but a leaf just below its lowest use
+    for node, operands in enumerate(inputs):  # ids are topological: inputs come first
+        if operands:
+            low[node] = lifted[node] = 1 + max(low[i] for i in operands)
+            for i in operands:
+                if not inputs[i]:
+                    lifted[i] = min(lifted[i], low[node] - 1)
+    high = low[:]  # as high as possible: one rank below the lowest use
+    lowest_use = [unused] * count
+    for node in range(count - 1, -1, -1):
+        if lowest_use[node] != unused:
+            high[node] = lowest_use[node] - 1
+        for i in inputs[node]:
+            lowest_use[i] = min(lowest_use[i], high[node])
+    lifted = [low[node] if rank == unused else rank for node, rank in enumerate(lifted)]
+    crossed = min(
+        sum(ranks[node] - ranks[i] - 1 for node, operands in enumerate(inputs) for i in operands)
+        for ranks in (lifted, high)
+    )
+    return count + crossed
+
+
+def check_drawable(graph: Graph) -> None:
+    """Refuse (``RenderFailed``, exit 4) a graph too big for Graphviz to draw in reasonable time and memory."""
+    nodes = len(graph)
+    size = layout_size(graph) if nodes <= MAX_NODES else None
+    if size is not None and size <= MAX_LAYOUT:
+        return
+    why = (
+        f"{nodes:,} nodes, more than the {MAX_NODES:,} gradcli draws"
+        if size is None
+        else f"{nodes:,} nodes, but edges that span many levels: a layout size of {size:,}, "
+        f"more than the {MAX_LAYOUT:,} gradcli draws"
+    )
+    raise RenderFailed(
+        f"the graph is too big for Graphviz to draw ({why})",
+        hint="write it as DOT (-o FILE.dot) or JSON (-o FILE.json), which have no limit, or draw a smaller program",
+    )

@@ -8,11 +8,12 @@ was, never half-written.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import OutputFailed, UsageError
 
 
 def write_file(path: str, data: bytes) -> None:
@@ -48,7 +49,7 @@ def write_file(path: str, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         if isinstance(error, OSError):
-            raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+            raise _cannot_write(path, error) from None
         raise
 
 
@@ -57,7 +58,14 @@ def _write_through(path: str, data: bytes) -> None:
         with open(path, "wb") as stream:
             stream.write(data)
     except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+        raise _cannot_write(path, error) from None
+
+
+def _cannot_write(path: str, error: OSError) -> UsageError | OutputFailed:
+    """A full disk or a failing device is an I/O error (exit 74); a bad path or permission, a usage error."""
+    full = (errno.ENOSPC, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
+    kind = OutputFailed if error.errno in full else UsageError
+    return kind(f"cannot write {path}: {error.strerror or error}")
 
 
 def _umask() -> int:

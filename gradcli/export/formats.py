@@ -1,20 +1,20 @@
 """The output formats of ``gradcli graph`` and the one function that produces each.
 
-DOT, JSON and Mermaid are text written here; PNG and SVG are the DOT drawn
-by Graphviz. Every format shows each node of the graph exactly once
-(contract, section 3).
+DOT, JSON and Mermaid are text written here; PNG, SVG and PDF are the DOT
+drawn by Graphviz, for graphs within ``dot.check_drawable``'s limits. Every
+format shows each node of the graph exactly once (contract, section 3).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+from ..jsontext import dumps
 from ..numbers import DEFAULT_DIGITS
 from . import EXTENSIONS, FORMATS, RANKDIRS
-from .dot import BIG, to_dot
+from .dot import BIG, BIG_LAYOUT, check_drawable, layout_size, to_dot
 from .graphjson import to_json
 from .look import describe
 from .mermaid import to_mermaid
@@ -28,8 +28,9 @@ PNG_SMALL = {"dpi": "144"}
 """A PNG of a small graph is drawn at 1.5 times Graphviz's 96 dpi, sharp enough for a slide."""
 
 PNG_BIG = {"size": "150,150"}
-"""A PNG of a big graph is scaled down to at most 150 inches (14,400 pixels) a side before it is
-drawn: Graphviz would otherwise draw a bitmap too large for it and then scale, many times slower."""
+"""A PNG of a big graph (in nodes, or in layout size: see ``dot.layout_size``) is scaled down to
+at most 150 inches (14,400 pixels) a side before it is drawn: Graphviz would otherwise draw a
+bitmap too large for it and then scale, many times slower."""
 
 
 def format_of(path: str) -> str:
@@ -59,20 +60,22 @@ def export(
 
     With a ``result`` (from ``gradcli.evaluate`` on this graph), nodes show
     their value and gradient; ``values`` and ``grads`` hide them in pictures
-    (JSON always has both). PNG and SVG need Graphviz (see ``render``).
+    (JSON always has both). PNG, SVG and PDF need Graphviz (see ``render``).
     """
     if format not in FORMATS:
         raise UsageError(f"unknown format '{format}'", hint=f"use one of {', '.join(FORMATS)}")
     if rankdir not in RANKDIRS:
         raise UsageError(f"unknown rankdir '{rankdir}'", hint=f"use one of {', '.join(RANKDIRS)}")
     if format == "json":
-        return (json.dumps(to_json(graph, result), ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+        return (dumps(to_json(graph, result)) + "\n").encode("utf-8")
     looks = describe(graph, result, values=values, grads=grads, digits=digits)
     if format == "mermaid":
         return to_mermaid(graph, looks, rankdir=rankdir).encode("utf-8")
     text = to_dot(graph, looks, rankdir=rankdir)
     if format == "dot":
         return text.encode("utf-8")
+    check_drawable(graph)
     if format == "png":
-        return render(text, format, attributes=PNG_SMALL if len(graph) <= BIG else PNG_BIG)
+        small = len(graph) <= BIG and layout_size(graph) <= BIG_LAYOUT
+        return render(text, format, attributes=PNG_SMALL if small else PNG_BIG)
     return render(text, format)

@@ -42,6 +42,7 @@ def to_json(graph: Graph, result: Result | None = None) -> dict[str, Any]:
                 "grad": json_number(adjoints[node]) if adjoints is not None and needs[node] else None,
                 "span": {"start": start, "end": end, "line": line, "column": column},
                 "origin": graph.origins[node],
+                "backward": graph.in_backward_pass(node),  # a node of the backward pass (graph --backward)
                 "used": graph.live[node],
             }
         )

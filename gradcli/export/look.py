@@ -16,12 +16,6 @@ if TYPE_CHECKING:
     from ..api import Result
     from ..graph import Graph
 
-# a + b and a · b read the same both ways round, so their edges need no labels.
-# Every other two-input op (a − b, a / b, a^b, max, min) labels its edges a and b,
-# the names its rules use in `gradcli ops`. max and min are symmetric in value,
-# but their gradient rules name the inputs, so their order is shown too.
-SYMMETRIC = frozenset({"add", "mul"})
-
 
 @dataclass(frozen=True)
 class NodeLook:
@@ -37,12 +31,18 @@ class NodeLook:
     nonfinite: bool  # a value or gradient that is NaN or infinite
     culprit: bool  # where the first non-finite number arose
     tooltip: str  # the program text the node stands for, and where it is
+    backward: bool = False  # a node of the backward pass (graph --backward): drawn in its own colours
 
 
 def operand_labels(graph: Graph, node: int) -> tuple[str, ...]:
-    """The label of each input edge: ``a`` and ``b`` where operand order matters, else empty."""
+    """The label of each input edge: ``a`` and ``b`` where operand order matters, else empty.
+
+    A commutative op (``a + b``, ``a · b``, ``max``) reads the same both ways round,
+    rules included, so its edges need no labels; every other two-input op
+    (``a − b``, ``a / b``, ``a^b``) labels them with the names its rules use in ``gradcli ops``.
+    """
     op = graph.ops[node]
-    if op.arity < 2 or op.name in SYMMETRIC:
+    if op.arity < 2 or op.commutative:
         return ("",) * op.arity
     return op.params
 
@@ -85,6 +85,9 @@ def describe(
         tooltip = f"{graph.snippet(node)} ({source.where(graph.starts[node])})"
         if graph.origins[node] is not None:
             tooltip = f"{op.name}, a step of {graph.origins[node]}: {tooltip}"
+        backward = graph.in_backward_pass(node)
+        if backward:
+            tooltip = f"the backward pass, at {tooltip}"
         looks.append(
             NodeLook(
                 kind,
@@ -97,6 +100,7 @@ def describe(
                 nonfinite,
                 node == culprit,
                 tooltip,
+                backward,
             )
         )
     return looks

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..source import visible
 from .look import NodeLook, operand_labels
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ _CLASSES = (
     ("variable", "fill:#dbeafe,stroke:#334155,color:#0f172a"),
     ("constant", "fill:#f1f5f9,stroke:#334155,stroke-dasharray:4,color:#0f172a"),
     ("operation", "fill:#fef3c7,stroke:#334155,color:#0f172a"),
+    ("backward", "fill:#dcfce7,stroke:#15803d,color:#0f172a"),  # the backward pass (graph --backward)
     ("output", "stroke-width:4px"),
     ("unused", "stroke:#94a3b8,color:#94a3b8,stroke-dasharray:4"),
     ("nonfinite", "stroke:#b91c1c,color:#b91c1c"),
@@ -43,8 +45,8 @@ _CLASSES = (
 
 
 def escape(text: str) -> str:
-    """Text for inside a quoted Mermaid label."""
-    return text.translate(_ESCAPES)
+    """Text for inside a quoted Mermaid label (control characters as visible escapes)."""
+    return visible(text).translate(_ESCAPES)
 
 
 def label(look: NodeLook) -> str:
@@ -66,6 +68,7 @@ def to_mermaid(graph: Graph, looks: list[NodeLook], *, rankdir: str = "BT") -> s
         append(f"  n{node}{opening}{label(look)}{closing}")
         members[look.kind].append(f"n{node}")
         for name, marked in (
+            ("backward", look.backward),
             ("output", look.output),
             ("unused", not look.live),
             ("nonfinite", look.nonfinite),
@@ -74,8 +77,9 @@ def to_mermaid(graph: Graph, looks: list[NodeLook], *, rankdir: str = "BT") -> s
             if marked:
                 members[name].append(f"n{node}")
     for node, inputs in enumerate(graph.inputs):
+        arrow = "-.->" if looks[node].backward else "-->"  # dotted into the backward pass
         for i, operand in zip(inputs, operand_labels(graph, node)):
-            append(f"  n{i} -->|{operand}| n{node}" if operand else f"  n{i} --> n{node}")
+            append(f"  n{i} {arrow}|{operand}| n{node}" if operand else f"  n{i} {arrow} n{node}")
     for name, style in _CLASSES:
         if members[name]:
             append(f"  classDef {name} {style}")
