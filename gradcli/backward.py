@@ -136,6 +136,13 @@ class Transform:
             self._index[key] = node
         return node
 
+    def named_constant(self, name: str, span: tuple[int, int]) -> int:
+        """The node of ``pi`` or ``e``, made once."""
+        key = ("const", name)
+        if key not in self._index:
+            self._index[key] = self.graph.add(CONST, (), span[0], span[1], name, CONSTANTS[name])
+        return self._index[key]
+
     def _value(self, item: int | float) -> float | None:
         """The value of a constant (a float not yet made a node, or a constant node), None for any other.
 
@@ -210,7 +217,8 @@ class Transform:
             item, ready = work.pop()
             kind = type(item)
             if kind is Num:
-                results.append(float(item.value))
+                # pi and e keep their names (erf' is 2/sqrt(pi)*exp(-a^2), not 2/sqrt(3.141592653589793)*...).
+                results.append(self.named_constant(item.text, span) if item.text in CONSTANTS else float(item.value))
             elif kind is Name:
                 results.append(bound[item.id])
             elif ready:
@@ -372,7 +380,7 @@ def name_adjoints(first: Backward, program: Graph) -> None:
         elif program.is_variable(node) or program.names[node]:
             what = program.labels[node] if program.is_variable(node) else program.names[node]  # type: ignore[assignment]
         else:
-            snippet = program.snippet(node)
+            snippet = _inner_text(program, node) if _inside_decomposition(program, node) else program.snippet(node)
             what = f"({snippet})" if len(snippet) <= 16 else f"{prefix}{node}"
         names.setdefault(adjoint, []).append(f"∂{f}/∂{what}")
     for name, node in first.gradient.items():
@@ -380,3 +388,33 @@ def name_adjoints(first: Backward, program: Graph) -> None:
             names.setdefault(node, []).append(f"∂{f}/∂{name}")
     for node, labels in names.items():
         graph.names[node] = ", ".join(dict.fromkeys(labels))
+
+
+def _inside_decomposition(program: Graph, node: int) -> bool:
+    """Whether the node is a step inside a decomposition (``--granularity scalar``), not its result.
+
+    Every step of ``sigmoid(z)`` as ``1 / (1 + exp(-z))`` has the span of
+    ``sigmoid(z)``, so its text would name four different adjoints alike; the
+    result, the last of the consecutive nodes with that origin and span, is
+    the call itself.
+    """
+    origin = program.origins[node]
+    if origin is None or node == program.output:
+        return False
+    after = node + 1
+    return (
+        after < len(program.ops)
+        and program.origins[after] == origin
+        and (program.starts[after], program.ends[after]) == (program.starts[node], program.ends[node])
+    )
+
+
+def _inner_text(program: Graph, node: int) -> str:
+    """A step of a decomposition as the formula it computes (``exp(-w*x)``), in the language."""
+    from .symbolic.convert import Converter
+    from .symbolic.expressions import Expressions
+    from .symbolic.printer import Printer
+
+    table = Expressions()
+    (expression,) = Converter(program, table).convert([node])
+    return Printer(table).text(expression)

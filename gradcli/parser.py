@@ -216,6 +216,13 @@ class _TreeBuilder(Transformer):
     def pos(self, children: list[Any]) -> Expr:
         return children[1]  # unary plus changes nothing, so it makes no node
 
+    def group(self, children: list[Any]) -> Expr:
+        # (a): no node of its own, but the span takes in the parentheses, so that the
+        # snippet and caret of an operation on it are "(x+1)/(x-1)", not "x+1)/(x-1".
+        lpar, expr, rpar = children
+        expr.start, expr.end = lpar.start_pos, rpar.end_pos
+        return expr
+
     def args(self, exprs: list[Expr]) -> list[Expr]:
         return exprs
 

@@ -76,16 +76,21 @@ def _unclosed_paren(text: str, end: int) -> int | None:
     """The offset of the last '(' before ``end`` that is never closed, ignoring comments."""
     stack: list[int] = []
     comment = False
-    for i, ch in enumerate(text[:end]):
+    # Only the characters that matter are visited: a 10^7-character name costs one scan in C.
+    for match in _BRACKETS.finditer(text, 0, end):
+        ch = match.group()
         if comment:
             comment = ch != "\n"
         elif ch == "#":
             comment = True
         elif ch == "(":
-            stack.append(i)
+            stack.append(match.start())
         elif ch == ")" and stack:
             stack.pop()
     return stack[-1] if stack else None
+
+
+_BRACKETS = re.compile(r"[#()\n]")
 
 
 def _possible(kinds: set[str], text: str, at: int) -> set[str]:
@@ -217,8 +222,26 @@ def _reads_as_variable(name: str, text: str, span: tuple[int, int]) -> bool:
     """A single letter (with digits after it: w1), or a name the program uses elsewhere not as a call."""
     if re.fullmatch(r"[^\W\d_]\d*", name):
         return True
-    elsewhere = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)(?!\s*\()")
-    return any(m.start() != span[0] for m in elsewhere.finditer(text))
+    # str.find, not a regex built from the name: a pattern of a 10^7-character name takes minutes.
+    at = text.find(name)
+    while at != -1:
+        end = at + len(name)
+        if (
+            at != span[0]
+            and (at == 0 or (not _word_char(text[at - 1]) and text[at - 1] != "."))
+            and (end == len(text) or not _word_char(text[end]))
+            and _CALL_AFTER.match(text, end) is None
+        ):
+            return True
+        at = text.find(name, at + 1)
+    return False
+
+
+_CALL_AFTER = re.compile(r"\s*\(")
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:

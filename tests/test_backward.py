@@ -130,6 +130,20 @@ def test_json_marks_the_backward_pass(run, loads) -> None:
     assert all(n["used"] for n in nodes)
 
 
+def test_scalar_view_names_each_adjoint_by_what_it_is(run, loads) -> None:
+    # Found in review: every step of sigmoid's decomposition has the span of sigmoid(w*x), so two
+    # different adjoints (-0.5344 and -0.1966) were both named ∂f/∂(sigmoid(w*x)).
+    args = ("graph", "sigmoid(w*x)", "--x", "2", "--w", "0.5", "--backward", "--granularity", "scalar")
+    data = loads(run(*args, "--format", "json").stdout)
+    named = {n["name"]: n["value"] for n in data["nodes"] if n["backward"] and n["name"]}
+    s = 1 / (1 + 2.718281828459045**-1)  # sigmoid(1), by hand
+    assert set(named) == {
+        "∂f/∂f", "∂f/∂(1 + exp(-w*x)), ∂f/∂(exp(-w*x))", "∂f/∂(-w*x)", "∂f/∂(w*x)", "∂f/∂w", "∂f/∂x"
+    }  # fmt: skip
+    assert close(named["∂f/∂(1 + exp(-w*x)), ∂f/∂(exp(-w*x))"], -(s**2), 1e-12)  # d(1/u)/du = -1/u^2
+    assert close(named["∂f/∂(w*x)"], s * (1 - s), 1e-12)
+
+
 def test_mermaid_dots_the_backward_edges(run) -> None:
     out = run("graph", "x*y", "--backward", "--format", "mermaid")
     assert "classDef backward" in out.stdout and "-.->" in out.stdout

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import gradcli
 
-EXAMPLES = int(os.environ.get("GRADCLI_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("GRADCLI_FUZZ_EXAMPLES", "80"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,

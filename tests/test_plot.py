@@ -235,3 +235,13 @@ def test_a_program_file_with_comments_and_a_values_file(run, tmp_path) -> None:
     assert code == 2 and "w is given twice" in err
     code, _, err = run("plot", "x*w", "--x", "0:1", "--w", "1", "-v", "x=2")
     assert code == 2 and "x is given both a range and a value" in err
+
+
+def test_a_kink_at_zero_between_samples_is_found_exactly(run) -> None:
+    """-1:2 does not sample 0; relu's kink there is located to the double 0 itself, not ≈ -2e-23."""
+    code, out, _ = run("plot", "relu(x)", "--x", "-1:2")
+    assert code == 0 and out.rstrip().endswith("x = 0: a kink of relu(x); relu'(0) = 0")
+    picture = plot(gradcli.build("relu(x)"), "x", -1, 2, {})
+    assert [(k.x, k.exact, k.derivative) for k in picture.curves.kinks] == [(0.0, True, 0.0)]  # relu'(0) = 0
+    picture = plot(gradcli.build("abs(x - 1e-300)"), "x", -1, 2, {})
+    assert [(k.x, k.exact) for k in picture.curves.kinks] == [(1e-300, True)]

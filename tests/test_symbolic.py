@@ -140,6 +140,8 @@ def test_decimals() -> None:
         ("3^50*x", "7.178979876918526e23*x", r"7.178979876918526 \cdot 10^{23} x"),  # past 64 bits: a double
         ("(2*x)^1000", "(2*x)^1000", r"\left(2 x\right)^{1000}"),  # not 1.07e301*x^1000
         ("1e300^1.5*x", "1e300^1.5*x", r"\left(10^{300}\right)^{1.5} x"),  # past every double: kept
+        ("1e300*1e15*x", "1e15*1e300*x", r"10^{315} x"),  # 1e315 would not read back: a product of doubles
+        ("x^(1e300*1e15)", "x^(1e15*1e300)", r"x^{10^{315}}"),
     ],
 )
 def test_numbers_large_and_small_read_back(program: str, plain: str, latex: str) -> None:

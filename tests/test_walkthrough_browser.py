@@ -284,20 +284,44 @@ def test_the_trace_pane_starts_at_the_heading_of_the_steps_pass(browser, tmp_pat
     assert code == 0, err
     where = """const pane = document.getElementById("steps").getBoundingClientRect();
         const box = (e) => e.getBoundingClientRect();
-        const heading = Array.from(document.querySelectorAll("#steps h2")).find((h) => h.textContent.startsWith(arguments[0]));
+        const headings = Array.from(document.querySelectorAll("#steps h2"));
+        const heading = headings.find((h) => h.textContent.startsWith(arguments[0]));
         const step = box(document.querySelector("#steps li.cur"));
-        return [box(heading).top - pane.top, step.top >= pane.top && step.bottom <= pane.bottom,
-                document.getElementById("steps").scrollTop];"""
+        const before = heading.previousElementSibling;
+        return [box(heading).top - pane.top, before ? box(before).bottom - pane.top : null,
+                step.top >= pane.top && step.bottom <= pane.bottom, document.getElementById("steps").scrollTop];"""
     browser.set_window_size(1200, 820)
     try:
         open_page(browser, page, step=9)
-        offset, shown, scrolled = browser.execute_script(where, "Backward pass")
-        assert abs(offset) < 1 and shown and scrolled > 0
+        heading, before, shown, scrolled = browser.execute_script(where, "Backward pass")
+        # The heading just below the pane's top edge (its margin above it), the forward pass scrolled out whole.
+        assert 0 < heading < 20 and before <= 0 and shown and scrolled > 0
         press(browser, "HOME")  # the forward pass: the pane starts at the program again
-        offset, shown, scrolled = browser.execute_script(where, "Program")
-        assert (abs(offset) < 1, shown, scrolled) == (True, True, 0)
+        heading, before, shown, scrolled = browser.execute_script(where, "Program")
+        assert (before, shown, scrolled) == (None, True, 0)
     finally:
         browser.set_window_size(1280, 800)
+
+
+@pytest.mark.parametrize(("rankdir", "side"), [("BT", "height"), ("LR", "width")])
+def test_a_big_picture_keeps_its_numbers_readable(browser, pages, rankdir: str, side: str) -> None:
+    """The neuron in scalar granularity is 7 rows (8 columns with LR): fitted to its pane, 10 pt numbers were 10 px."""
+    page = pages["neuron"].with_name(f"scalar-{rankdir}.html")
+    args = ("sigmoid(w*x)", "--x", "2", "--w", "0.5", "--granularity", "scalar", "--rankdir", rankdir, "-o", str(page))
+    assert run_cli("trace", *args).code == 0
+    open_page(browser, page, step=3)  # v2 = w · x, far from the output
+    number, picture, pane, lit = browser.execute_script(
+        """const side = arguments[0], start = side === "height" ? "top" : "left";
+        const box = (s) => document.querySelector(s).getBoundingClientRect();
+        const pane = document.getElementById("graph");
+        const client = side === "height" ? pane.clientHeight : pane.clientWidth;
+        return [box("#graph text.gc-value").height, box("#graph svg")[side], client,
+                box("#graph .gc-node.cur")[start] - box("#graph")[start]];""",
+        side,
+    )
+    assert picture > pane  # bigger than its pane: it scrolls rather than shrink below Graphviz's own size
+    assert number >= 10 * 4 / 3  # a 10 pt line at least 10 pt (13.3 px) high
+    assert 0 <= lit < pane  # the step's node is scrolled into view
 
 
 def test_a_network_page_steps_from_first_to_last(browser, pages) -> None:

@@ -35,6 +35,7 @@ def json_skeleton(expression: str | None) -> dict:
 @click.option(
     "--order",
     type=int,
+    metavar="[1|2]",
     default=1,
     show_default=True,
     help="1: every partial derivative; 2: every second partial ∂²f/∂x∂y, each pair once.",
@@ -117,7 +118,8 @@ def diff_command(
             click.echo("note: the program has no variables, so it has no derivatives", err=True)
         if derivatives.sizes is not None:
             named, inlined = derivatives.sizes
-            click.echo(f"note: --inline: {inlined:,} nodes written out, {named:,} with the program's names", err=True)
+            nodes = "node" if inlined == 1 else "nodes"
+            click.echo(f"note: --inline: {inlined:,} {nodes} written out, {named:,} with the program's names", err=True)
         report(derivatives.diagnostics, graph.source)
     return ExitStatus.NONFINITE if derivatives.error else ExitStatus.OK
 

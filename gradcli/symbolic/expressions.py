@@ -142,11 +142,16 @@ class Expressions:
                     total += float(coefficient) * values[term]
                 put(total)
             elif kind == PROD:
-                product = 1.0
+                # As printed: the factors with negative exponents divide (w/x, not w*x^-1, which is
+                # 0*inf where 1/x overflows).
+                top = bottom = 1.0
                 for base, exponent in item:
                     value = values[base]
-                    product *= value if exponent == 1 else tm.pow(value, float(exponent))
-                put(product)
+                    if exponent > 0:
+                        top *= value if exponent == 1 else tm.pow(value, float(exponent))
+                    else:
+                        bottom *= value if exponent == -1 else tm.pow(value, float(-exponent))
+                put(top if bottom == 1.0 else tm.div(top, bottom))
             else:
                 op, args = item
                 put(op.forward(*[values[a] for a in args]))

@@ -105,8 +105,11 @@ def decimal_text(value: Fraction) -> str | None:
     return f"{mantissa}e{lead}"
 
 
+_LARGEST_POWER = 300
+"""The largest power of ten written as one number: 1e300 reads back as a double; 1e315 would not."""
+
 _WRITABLE_BITS = 14_000
-"""Beyond this, a whole number is past any double and past what ``str`` writes; it is written ``1e999``."""
+"""Beyond this, a whole number (far past any double) is written ``1e999``, infinite, without converting it."""
 
 
 def _integer_text(n: int) -> str:
@@ -115,8 +118,13 @@ def _integer_text(n: int) -> str:
     text = decimal_text(Fraction(n))
     if text is not None:
         return text
-    if n.bit_length() > 1024:
-        return str(n) if n.bit_length() <= _WRITABLE_BITS else "1e999"  # past every double: so is the program
+    if n.bit_length() > 1024:  # past every double: 17 significant digits, as for any other number
+        if n.bit_length() > _WRITABLE_BITS:
+            return "1e999"
+        from decimal import Decimal
+
+        mantissa, exponent = f"{Decimal(n):.16e}".split("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
     x = float(n)
     return fmt(x, 17) if int(x) == n else str(n)
 
@@ -193,8 +201,8 @@ class Printer:
                 return _UNARY
             if type(item) is Fraction and decimal_text(item) is None:
                 return _PRODUCT
-            if self.latex and type(item) is not float and "10^{" in self._magnitude(item)[0]:
-                return _PRODUCT  # 2 \cdot 10^{-300}
+            if type(item) is not float and self._is_product(self._magnitude(item)[0]):
+                return _PRODUCT  # 2 \cdot 10^{-300} in LaTeX; 1e15*1e300
             return _ATOM
         if kind == SYM:
             return _ATOM
@@ -257,12 +265,27 @@ class Printer:
         return [rf"\frac{{{p}}}{{{q}}}" if self.latex else f"{p}/{q}"]
 
     def _number(self, text: str) -> str:
-        r"""A number's text in this style: in LaTeX, ``2.5e-300`` is ``2.5 \cdot 10^{-300}``."""
-        if not self.latex or "e" not in text:
+        r"""A number's text in this style: in LaTeX, ``2.5e-300`` is ``2.5 \cdot 10^{-300}``.
+
+        A number past the largest double (an exact product of the program's
+        numbers, such as 1e303 * 1e12) does not read back as a number, so it is
+        written as a product of numbers that do: ``1e15*1e300``.
+        """
+        if "e" not in text:
             return text
         mantissa, exponent = text.split("e")
-        power = f"10^{{{exponent}}}"
-        return power if mantissa == "1" else rf"{mantissa} \cdot {power}"
+        if self.latex:
+            power = f"10^{{{exponent}}}"
+            return power if mantissa == "1" else rf"{mantissa} \cdot {power}"
+        power = int(exponent)
+        if power <= _LARGEST_POWER:
+            return text
+        parts = [f"1e{_LARGEST_POWER}"] * ((power - 1) // _LARGEST_POWER)
+        return self.times.join([f"{mantissa}e{power - _LARGEST_POWER * len(parts)}", *parts])
+
+    def _is_product(self, text: str) -> bool:
+        """Whether a number's text is written as a product (so it needs parentheses as a factor)."""
+        return "10^{" in text if self.latex else self.times in text
 
     def _sum(self, pairs: tuple) -> list:
         pairs = list(pairs)
@@ -342,7 +365,8 @@ class Printer:
         if lower:
             pieces.append("/")
             # x/y^2 and x/sqrt(y) need no parentheses; x/(y*z), x/(y + 1) and x/(-y) do.
-            pieces += self._alone(lower, _POWER) if len(lower) == 1 else [self.open, *self._join(lower), self.close]
+            alone = len(lower) == 1 and not (type(lower[0][0]) is str and self._is_product(lower[0][0]))
+            pieces += self._alone(lower, _POWER) if alone else [self.open, *self._join(lower), self.close]
         return pieces
 
     def _alone(self, groups: list[list], level: int) -> list:
@@ -384,7 +408,7 @@ class Printer:
         if self.style == "unicode" and p.denominator == 1:
             return [(base, _ATOM), str(p.numerator).translate(_SUPERSCRIPTS)]
         exponent = self._magnitude(p)
-        if p.denominator != 1 and decimal_text(p) is None:
+        if (p.denominator != 1 and decimal_text(p) is None) or self._is_product(exponent[0]):
             exponent = ["(", *exponent, ")"]
         return [(base, _ATOM), "^", *exponent]
 

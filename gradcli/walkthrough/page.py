@@ -42,8 +42,14 @@ _SIZE = re.compile(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
 
 def walk_page(walk: Walk, *, rankdir: str = "BT") -> bytes:
     """The page of a walk, as UTF-8 bytes; draws the graph with Graphviz (``render``)."""
-    svg, scroll = _zoomed(page_svg(render(page_dot(walk, looks_of(walk), rankdir), "svg")))
+    svg, scroll, size = _zoomed(page_svg(render(page_dot(walk, looks_of(walk), rankdir), "svg")))
     style = (_HERE / "walk.css").read_text(encoding="utf-8")
+    if size:
+        # A big picture shrinks to fit its pane, but not below Graphviz's own size, where its smallest
+        # words are still readable (the neuron's scalar view: 7 rows, or 8 columns with --rankdir LR);
+        # beyond that the pane scrolls.
+        least = f"min-width: {size[0]:.2f}pt; min-height: {size[1]:.2f}pt;"
+        style += f"@media screen and (min-width: 801px) {{ #graph:not(.scroll) svg {{ {least} }} }}\n"
     script = (_HERE / "walk.js").read_text(encoding="utf-8")
     sources = f"script-src {_hash(script)}; style-src {_hash(style)}"
     policy = f"default-src 'none'; {sources}; base-uri 'none'; form-action 'none'"
@@ -94,14 +100,14 @@ def _hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def _zoomed(svg: str) -> tuple[str, bool]:
-    """The SVG drawn ZOOM times larger, and whether it is too wide to fit a pane."""
+def _zoomed(svg: str) -> tuple[str, bool, tuple[float, float] | None]:
+    """The SVG drawn ZOOM times larger, whether it is too wide to fit a pane, and Graphviz's own size (pt)."""
     found = _SIZE.search(svg)
     if found is None:
-        return svg, False
+        return svg, False, None
     width, height = (float(found[k]) * ZOOM for k in (1, 2))
     sized = f'<svg width="{width:.2f}pt" height="{height:.2f}pt"'
-    return svg[: found.start()] + sized + svg[found.end() :], width * 4 / 3 > FIT
+    return svg[: found.start()] + sized + svg[found.end() :], width * 4 / 3 > FIT, (width / ZOOM, height / ZOOM)
 
 
 def _data(walk: Walk) -> str:

@@ -58,10 +58,9 @@
   function reveal(pane, element, anchors) {
     var p = pane.getBoundingClientRect();
     var e = element.getBoundingClientRect();
-    var anchor = (anchors || []).filter(function (a) {
-      return a && e.bottom - a.getBoundingClientRect().top + 8 <= pane.clientHeight;
-    })[0];
-    if (anchor) pane.scrollTop += anchor.getBoundingClientRect().top - p.top;
+    function top(a) { return a.getBoundingClientRect().top - parseFloat(getComputedStyle(a).marginTop); }
+    var anchor = (anchors || []).filter(function (a) { return a && e.bottom - top(a) + 8 <= pane.clientHeight; })[0];
+    if (anchor) pane.scrollTop += top(anchor) - p.top;
     else if (e.top < p.top) pane.scrollTop += e.top - p.top - 8;
     else if (e.bottom > p.bottom) pane.scrollTop += e.bottom - p.bottom + 8;
     if (e.left < p.left) pane.scrollLeft += e.left - p.left - 8;
