@@ -583,6 +583,18 @@ def test_29_an_unused_value_from_a_values_file_names_the_file(tmp_path, run) -> 
     assert "values file" not in stderr  # a typo on the command line is not blamed on a file
 
 
+def test_29_ignore_unused_skips_the_values_files_extra_names_but_not_the_command_lines(tmp_path, run) -> None:
+    path = tmp_path / "shared.json"
+    path.write_text('{"x": 2, "w": 0.5, "b": 1}', encoding="utf-8")  # one file for several programs
+    assert run("eval", "w*x", "--values", str(path), "--ignore-unused", "--json")[:2] == (
+        0,
+        '{"expression": "w*x", "value": 1.0, "gradient": {"w": 2.0, "x": 0.5}, "diagnostics": []}\n',
+    )
+    code, _, stderr = run("eval", "w*x", "--values", str(path), "--ignore-unused", "--q", "3")
+    assert code == 2
+    assert stderr.startswith("error: q is given a value but the program does not use it\n")
+
+
 # ---- item 30: -V and shell completion -------------------------------------------------------------------
 
 

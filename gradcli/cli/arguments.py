@@ -8,7 +8,7 @@ and ``-v NAME=VALUE`` covers names that clash with a real option.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -196,6 +196,19 @@ def read_program(
             hint=f'gradcli {ctx.info_name} "x^2 + x*y" --x 3 --y 4; or - to read it from standard input, or -f FILE',
         )
     return ProgramInput(text, filename, _values(ctx, var_items, values_file))
+
+
+def drop_unused_file_values(ctx: click.Context, given: ProgramInput, variables: Iterable[str]) -> None:
+    """``--ignore-unused``: forget the names of the --values file that the program does not use.
+
+    One values file may serve several programs; names given on the command line
+    are still checked, so a typo there (``--xx 2``) does not pass silently.
+    """
+    used = set(variables)
+    for name in list(ctx.meta.get(_FROM_FILE_KEY, {})):
+        if name not in used:
+            given.values.pop(name, None)
+            del ctx.meta[_FROM_FILE_KEY][name]
 
 
 def _values(ctx: click.Context, var_items: tuple[str, ...], values_file: str | None) -> dict[str, float]:

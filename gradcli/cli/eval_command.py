@@ -11,7 +11,7 @@ from ..numbers import fmt
 from ..parser import parse
 from ..values import NAME
 from .app import traceback_option
-from .arguments import digits_option, program_options, read_program, view_options
+from .arguments import digits_option, drop_unused_file_values, program_options, read_program, view_options
 from .eval_points import points_options
 from .json_command import JsonCommand, remember_program
 from .output import echo_json, report, value_table
@@ -106,6 +106,8 @@ def eval_command(
     given = read_program(ctx, expr, program_file, var_items, values_file)
     remember_program(ctx, given.text)
     graph = build(parse(given.text, given.filename), tree=tree, granularity=granularity)
+    if ignore_unused:
+        drop_unused_file_values(ctx, given, graph.variables)
     if points_file is not None or grid_specs:
         if hessian:
             raise UsageError("--hessian is computed at one point", hint="leave out --points and --grid")

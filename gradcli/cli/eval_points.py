@@ -34,7 +34,8 @@ def points_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option(
         "--ignore-unused",
         is_flag=True,
-        help="Skip columns of --points that are not variables of the program (instead of an error).",
+        help="Skip the columns of --points and the names of a --values file that the program does not use "
+        "(instead of an error).",
     )(f)
     f = click.option(
         "--grid",
