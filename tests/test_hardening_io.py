@@ -612,3 +612,23 @@ def test_30_completion_scripts(shell: str, marker: str) -> None:
     assert done.returncode == 0
     assert marker in done.stdout.decode()
     assert "_GRADCLI_COMPLETE" in done.stdout.decode()
+
+
+# ---- a misspelt option reads as a variable: the near option is named -----------------------------------
+
+
+def test_a_misspelt_option_is_named_as_a_near_miss(run) -> None:
+    code, _, stderr = run("diff", "x^2", "--latexx")
+    assert code == 2
+    assert stderr.startswith("error: --latexx needs a value: --latexx VALUE (or did you mean the option --latex?)\n")
+    code, _, stderr = run("diff", "x^2", "--ordre", "2")
+    assert code == 2
+    assert "hint: did you mean the option --order? the program's variables are: x" in stderr
+    code, _, stderr = run("eval", "x", "--xx", "2", "--x", "1")
+    assert "option" not in stderr  # a near miss of a variable is not blamed on an option
+
+
+def test_dash_f_dash_reads_the_program_from_standard_input(run) -> None:
+    code, stdout, _ = run("eval", "-f", "-", "--x", "2", "--y", "3", "--json", input="x*y\n")
+    assert code == 0
+    assert json.loads(stdout)["gradient"] == {"x": 3.0, "y": 2.0}

@@ -64,7 +64,9 @@ class ProgramCommand(click.Command):
                 if f"--{name}" not in takes_value and NAME.fullmatch(name):
                     if not has_value:
                         if i >= len(args):
-                            raise click.UsageError(f"--{name} needs a value: --{name} VALUE", ctx)
+                            near = _near_option(name, takes_value)
+                            also = f" (or did you mean the option {near}?)" if near else ""
+                            raise click.UsageError(f"--{name} needs a value: --{name} VALUE{also}", ctx)
                         value = args[i]
                         i += 1
                     given.append((name, value, f"--{name} {value}"))
@@ -101,7 +103,20 @@ class ProgramCommand(click.Command):
             if path is not None:
                 error.message += f" (the value comes from the values file {path})"
                 error.hint = (error.hint or "") + f"; remove {shorten(error.name)} from {path}"
+            else:
+                options = {flag for param in self.get_params(ctx) for flag in getattr(param, "opts", ())}
+                near = _near_option(error.name, options)
+                if near is not None:  # --ordre 2 reads as a variable ordre: maybe a misspelt --order
+                    error.hint = f"did you mean the option {near}? " + (error.hint or "")
             raise
+
+
+def _near_option(name: str, options: Iterable[str]) -> str | None:
+    """The long option that ``--name`` is a near miss of (``--latexx`` for ``--latex``), if any."""
+    from difflib import get_close_matches
+
+    near = get_close_matches(f"--{name}", [o for o in options if o.startswith("--")], n=1, cutoff=0.8)
+    return near[0] if near else None
 
 
 def _spell_value(name: str, options: Container[str]) -> str:
@@ -183,7 +198,9 @@ def read_program(
     """The program text and the values given for its variables, from the command line."""
     if expr is not None and program_file is not None:
         raise UsageError("give the program either as EXPR or with -f FILE, not both")
-    if program_file is not None:
+    if program_file == "-":
+        text, filename = read_input(None, "standard input"), None
+    elif program_file is not None:
         text, filename = read_input(program_file, f"the program file {program_file}"), program_file
     elif expr == "-":
         text, filename = read_input(None, "standard input"), None
