@@ -31,6 +31,7 @@ from .syntax import Program
 from .values import bind, check_variables
 
 if TYPE_CHECKING:
+    from .hessian import Hessian
     from .symbolic.derivatives import Derivatives
 
 MODES = ("reverse", "forward")
@@ -134,10 +135,23 @@ def evaluate(
     from the backward transform applied twice (``gradcli.hessian``). A value or
     derivative that is not finite does not raise: ``Result.error`` says where it first arose.
     """
+    return _evaluate(program, {**(values or {}), **variables}, wrt, tree, granularity, mode, hessian)[0]
+
+
+def _evaluate(
+    program: Program | Graph | str,
+    values: Mapping[str, float],
+    wrt: list[str] | None = None,
+    tree: bool = False,
+    granularity: str = "fused",
+    mode: str = "reverse",
+    hessian: bool = False,
+) -> tuple[Result, Hessian | None]:
+    """``evaluate``, and with ``hessian`` the second-derivative graph too (``diff --order 2`` reuses it)."""
     if mode not in MODES:
         raise UsageError(f"unknown mode '{mode}'", hint="use reverse or forward")
     graph = program if isinstance(program, Graph) else build(program, tree=tree, granularity=granularity)
-    point = bind(graph, {**(values or {}), **variables})
+    point = bind(graph, values)
     if wrt is None:
         wrt = list(graph.variables)
     else:
@@ -162,7 +176,7 @@ def evaluate(
     if problem is not None:
         diagnostics.insert(0, problem)
     diagnostics += kink_notes(graph, vals)
-    matrix = None
+    matrix = found = None
     if hessian:
         from .hessian import hessian as second_derivatives  # only --hessian pays for the transform
 
@@ -170,7 +184,7 @@ def evaluate(
         matrix = found.matrix
         if problem is None:
             diagnostics[:0] = found.diagnostics
-    return Result(graph, vals[graph.output], grad, vals, adjoints, diagnostics, matrix)
+    return Result(graph, vals[graph.output], grad, vals, adjoints, diagnostics, matrix), found
 
 
 def diff(
@@ -207,7 +221,8 @@ def backward_graph(program: Program | Graph | str, *, tree: bool = False, granul
     the adjoint of several, as ``+`` passes one gradient to both inputs, has
     each name), built from the op table's local rules by ``gradcli.backward``.
     """
-    from .backward import backward, name_adjoints
+    from .adjoint_names import name_adjoints
+    from .backward import backward
 
     graph = program if isinstance(program, Graph) else build(program, tree=tree, granularity=granularity)
     first = backward(graph)

@@ -36,7 +36,7 @@ from fractions import Fraction
 
 from .graph import Graph
 from .numbers import fmt
-from .ops import BY_NAME, CONST, CONSTANTS, VAR, Op
+from .ops import BY_NAME, CONST, CONSTANTS, Op
 from .syntax import Apply, Expr, Name, Num
 
 _ADD, _SUB, _MUL, _NEG, _DIV, _POW = (BY_NAME[n] for n in ("add", "sub", "mul", "neg", "div", "pow"))
@@ -78,20 +78,8 @@ class BackwardGraph(Graph):
         self._live = None
         self._needs_grad = None
 
-    @property
-    def live(self) -> list[bool]:
-        if self._live is None:
-            live = [False] * len(self.ops)
-            for root in (self.output, *self.roots):
-                if root >= 0:
-                    live[root] = True
-            inputs = self.inputs
-            for node in range(len(live) - 1, -1, -1):
-                if live[node]:
-                    for i in inputs[node]:
-                        live[i] = True
-            self._live = live
-        return self._live
+    def live_roots(self) -> tuple[int, ...]:
+        return (self.output, *self.roots)
 
 
 @dataclass
@@ -266,15 +254,8 @@ class Transform:
         graph = self.graph
         ops, inputs_of = graph.ops, graph.inputs
         count = output + 1
-        live = [False] * count
-        live[output] = True
-        for node in range(output, -1, -1):
-            if live[node]:
-                for i in inputs_of[node]:
-                    live[i] = True
-        needs = [False] * count
-        for node in range(count):
-            needs[node] = ops[node] is VAR or any(needs[i] for i in inputs_of[node])
+        live = graph.reaching((output,))
+        needs = graph.needs_grad  # a node's dependence is on lower ids only: the nodes added later change none
         adjoint: list[int | None] = [None] * count
         uses: dict[int, list[tuple[int, int, int | float, int | None]]] = {}
         terms: dict[int, list[tuple[int, int, int | float]]] = {}
@@ -356,65 +337,3 @@ def second_order(first: Backward, wrt: list[str]) -> dict[tuple[str, str], int]:
         for other in wrt[row:]:
             entries[name, other] = second.gradient[other]
     return entries
-
-
-def name_adjoints(first: Backward, program: Graph) -> None:
-    """Name each adjoint node ``∂f/∂v`` for a picture; a node that is several adjoints gets every name.
-
-    A variable or an assigned node goes by its name; another operation by the
-    program text it stands for when that is short (``∂f/∂(x*x)``), else by its
-    node id (``∂f/∂v12``, ``n12`` in the DOT).
-    """
-    from .trace import id_prefix
-
-    graph = first.graph
-    f = program.output_name
-    prefix = id_prefix(program)
-    names: dict[int, list[str]] = {}
-    for node in range(len(first.adjoint) - 1, -1, -1):  # in the order of the backward pass
-        adjoint = first.adjoint[node]
-        if adjoint is None:
-            continue
-        if node == program.output:
-            what = f
-        elif program.is_variable(node) or program.names[node]:
-            what = program.labels[node] if program.is_variable(node) else program.names[node]  # type: ignore[assignment]
-        else:
-            snippet = _inner_text(program, node) if _inside_decomposition(program, node) else program.snippet(node)
-            what = f"({snippet})" if len(snippet) <= 16 else f"{prefix}{node}"
-        names.setdefault(adjoint, []).append(f"∂{f}/∂{what}")
-    for name, node in first.gradient.items():
-        if node not in names or f"∂{f}/∂{name}" not in names[node]:
-            names.setdefault(node, []).append(f"∂{f}/∂{name}")
-    for node, labels in names.items():
-        graph.names[node] = ", ".join(dict.fromkeys(labels))
-
-
-def _inside_decomposition(program: Graph, node: int) -> bool:
-    """Whether the node is a step inside a decomposition (``--granularity scalar``), not its result.
-
-    Every step of ``sigmoid(z)`` as ``1 / (1 + exp(-z))`` has the span of
-    ``sigmoid(z)``, so its text would name four different adjoints alike; the
-    result, the last of the consecutive nodes with that origin and span, is
-    the call itself.
-    """
-    origin = program.origins[node]
-    if origin is None or node == program.output:
-        return False
-    after = node + 1
-    return (
-        after < len(program.ops)
-        and program.origins[after] == origin
-        and (program.starts[after], program.ends[after]) == (program.starts[node], program.ends[node])
-    )
-
-
-def _inner_text(program: Graph, node: int) -> str:
-    """A step of a decomposition as the formula it computes (``exp(-w*x)``), in the language."""
-    from .symbolic.convert import Converter
-    from .symbolic.expressions import Expressions
-    from .symbolic.printer import Printer
-
-    table = Expressions()
-    (expression,) = Converter(program, table).convert([node])
-    return Printer(table).text(expression)

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .answers import ROUNDED_DIGITS, Answer
-from .answers import read_answer as read_answer  # where it was read from before gradcli.answers held it
 from .api import Result, evaluate, json_number
 from .autodiff import forward
 from .diagnostics import Diagnostic

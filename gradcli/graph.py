@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from .ops import CONST, VAR, Op
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .diagnostics import Diagnostic
     from .source import Source
 
@@ -114,19 +116,30 @@ class Graph:
                 users[i].append(node)
         return users
 
+    def reaching(self, roots: Iterable[int]) -> list[bool]:
+        """Whether each node is one of ``roots`` or an input of one, directly or not (one pass down the ids)."""
+        reached = [False] * len(self.ops)
+        top = -1
+        for root in roots:
+            if root >= 0:
+                reached[root] = True
+                top = max(top, root)
+        inputs = self.inputs
+        for node in range(top, -1, -1):
+            if reached[node]:
+                for i in inputs[node]:
+                    reached[i] = True
+        return reached
+
+    def live_roots(self) -> tuple[int, ...]:
+        """The nodes that count as outputs for ``live``: the output (a graph with a backward pass adds its adjoints)."""
+        return (self.output,)
+
     @property
     def live(self) -> list[bool]:
         """Whether each node reaches the output (a dead statement's nodes do not)."""
         if self._live is None:
-            live = [False] * len(self.ops)
-            if self.output >= 0:
-                live[self.output] = True
-            inputs = self.inputs
-            for node in range(self.output, -1, -1):
-                if live[node]:
-                    for i in inputs[node]:
-                        live[i] = True
-            self._live = live
+            self._live = self.reaching(self.live_roots())
         return self._live
 
     @property

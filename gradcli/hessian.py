@@ -71,12 +71,7 @@ def _diagnostic(
     graph = first.graph
     node = entries[bad]
     # The first node, in evaluation order, that the entry depends on and that is not finite.
-    needed = [False] * (node + 1)
-    needed[node] = True
-    for n in range(node, -1, -1):
-        if needed[n]:
-            for i in graph.inputs[n]:
-                needed[i] = True
+    needed = graph.reaching((node,))
     culprit = next((n for n in range(node + 1) if needed[n] and not isfinite(values[n])), node)
     message = f"the second derivative {label} is {fmt(values[node])}"
     value_problem = first_nonfinite_value(graph, values)

@@ -147,7 +147,7 @@ class _Writer:
         self.namespace["_NAN"] = math.nan
         exec(compile(source, f"<gradcli rule: {name}>", "exec"), self.namespace)
         function = self.namespace[name]
-        function.source = source  # type: ignore[attr-defined]  # for reading, and the tests
+        function.source = source  # type: ignore[attr-defined]  # to read what was compiled (no caller needs it)
         return function  # type: ignore[return-value]
 
 

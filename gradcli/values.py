@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 
-from .errors import UsageError
+from .errors import GradcliError, UsageError
 from .graph import Graph
 from .ops import CONSTANTS
 from .source import shorten
@@ -34,7 +34,6 @@ def parse_value(name: str, text: str) -> float:
 def _constant_expression(name: str, text: str) -> float:
     from .autodiff import forward
     from .builder import build
-    from .errors import GradcliError
     from .parser import parse
 
     try:

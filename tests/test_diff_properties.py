@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gradcli
+from gradcli.answers import read_answer
 from gradcli.autodiff import forward
-from gradcli.check import Sampling, check_answers, read_answer
+from gradcli.check import Sampling, check_answers
 from gradcli.symbolic import naming
 from gradcli.symbolic.convert import Converter
 from gradcli.symbolic.expressions import Expressions

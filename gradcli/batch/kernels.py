@@ -1,7 +1,7 @@
 """Each operation's forward rule over NumPy arrays, bit for bit the scalar rule of ``gradcli.totalmath``.
 
 This table holds forward rules only. Derivatives are never written here:
-they are compiled from the op table's partial expressions (``rules.py`` in
+they are compiled from the op table's partial expressions (``partials.py`` in
 this package), whose every operation is again one of these kernels.
 
 A kernel must give the same bits as the scalar rule for every input: signed

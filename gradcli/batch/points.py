@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from ..errors import UsageError
 from ..numbers import fmt
+from ..textinput import decode
 from ..values import NAME, parse_value
 
 MAX_GRID_POINTS = 10_000_000
@@ -92,10 +93,9 @@ def _read_text(path: str, origin: str) -> str:
         raise UsageError(f"no such file: {path}") from None
     except OSError as error:
         raise UsageError(f"cannot read {origin}: {error.strerror or error}") from None
-    try:
-        return data.decode("utf-8-sig")  # -sig: a spreadsheet's byte-order mark is not part of the first name
-    except UnicodeDecodeError:
-        raise UsageError(f"{origin} is not UTF-8 text") from None
+    # A spreadsheet's byte-order mark is not part of the first name; decode drops it. Not read_input:
+    # a CSV file has no size limit but memory (README, Sizes), where a program file has 64 MiB.
+    return decode(data, origin)
 
 
 def _header(line: str, origin: str) -> list[str]:

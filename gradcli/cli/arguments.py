@@ -198,12 +198,10 @@ def read_program(
     """The program text and the values given for its variables, from the command line."""
     if expr is not None and program_file is not None:
         raise UsageError("give the program either as EXPR or with -f FILE, not both")
-    if program_file == "-":
+    if program_file == "-" or expr == "-":  # (expr and -f together were refused above)
         text, filename = read_input(None, "standard input"), None
     elif program_file is not None:
         text, filename = read_input(program_file, f"the program file {program_file}"), program_file
-    elif expr == "-":
-        text, filename = read_input(None, "standard input"), None
     elif expr is not None:
         check_text(expr, "the program")
         text, filename = expr, None
@@ -226,6 +224,22 @@ def drop_unused_file_values(ctx: click.Context, given: ProgramInput, variables: 
         if name not in used:
             given.values.pop(name, None)
             del ctx.meta[_FROM_FILE_KEY][name]
+
+
+def take_given_values(ctx: click.Context, wanted: Callable[[str], bool]) -> list[tuple[str, str, str]]:
+    """Take out the ``--NAME VALUE`` items whose VALUE text is ``wanted``, before ``read_program`` parses them.
+
+    Each item is (name, value text, as the user spelled it); plot takes its
+    ``--x LO:HI`` range this way, and the rest stay values.
+    """
+    given: list[tuple[str, str, str]] = ctx.meta.get(_VALUES_KEY, [])
+    ctx.meta[_VALUES_KEY] = [item for item in given if not wanted(item[1])]
+    return [item for item in given if wanted(item[1])]
+
+
+def values_file_of(ctx: click.Context, name: str) -> str | None:
+    """The --values file the value of ``name`` came from; None when the command line gave it."""
+    return ctx.meta.get(_FROM_FILE_KEY, {}).get(name)
 
 
 def _values(ctx: click.Context, var_items: tuple[str, ...], values_file: str | None) -> dict[str, float]:

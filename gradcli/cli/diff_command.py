@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from ..api import diff
@@ -13,6 +15,9 @@ from .arguments import digits_option, program_options, read_program
 from .eval_command import parse_wrt
 from .json_command import JsonCommand, remember_program
 from .output import echo_json, report
+
+if TYPE_CHECKING:
+    from ..symbolic.steps import Step, Steps
 
 WRAP = 100
 """A step longer than this puts each stage of its chain of equalities on a line of its own."""
@@ -124,22 +129,16 @@ def diff_command(
     return ExitStatus.NONFINITE if derivatives.error else ExitStatus.OK
 
 
-def _step_json(step: object) -> dict:
-    return {
-        "node": step.node,  # type: ignore[attr-defined]
-        "symbol": step.symbol,  # type: ignore[attr-defined]
-        "kind": step.kind,  # type: ignore[attr-defined]
-        "text": step.text,  # type: ignore[attr-defined]
-        "notes": list(step.notes),  # type: ignore[attr-defined]
-    }
+def _step_json(step: Step) -> dict:
+    return {"node": step.node, "symbol": step.symbol, "kind": step.kind, "text": step.text, "notes": list(step.notes)}
 
 
-def _echo_steps(derivation: object, f: str) -> None:
+def _echo_steps(derivation: Steps, f: str) -> None:
     """The two passes as ``trace`` lays them out: the left sides lined up, notes as comments."""
     sections = (
-        ("Forward pass (the program, node by node):", derivation.forward),  # type: ignore[attr-defined]
+        ("Forward pass (the program, node by node):", derivation.forward),
         (f"Backward pass, root to leaves (∂{f}/∂v: one term per use of v, each ∂{f}/∂use · its local rule):",
-         derivation.backward),  # type: ignore[attr-defined]
+         derivation.backward),
     )  # fmt: skip
     shown = 0
     for title, steps in sections:

@@ -12,9 +12,9 @@ from ..parser import parse
 from ..values import NAME
 from .app import traceback_option
 from .arguments import digits_option, drop_unused_file_values, program_options, read_program, view_options
-from .eval_points import points_options
+from .eval_points import points_options, run_points
 from .json_command import JsonCommand, remember_program
-from .output import echo_json, report, value_table
+from .output import echo_json, report, table, value_table
 
 
 def parse_wrt(text: str | None) -> list[str] | None:
@@ -111,8 +111,6 @@ def eval_command(
     if points_file is not None or grid_specs:
         if hessian:
             raise UsageError("--hessian is computed at one point", hint="leave out --points and --grid")
-        from .eval_points import run_points
-
         return run_points(
             graph, given.values, points_file=points_file, grid_specs=grid_specs, program_from_stdin=expr == "-",
             ignore_unused=ignore_unused, wrt=parse_wrt(wrt), as_json=as_json, mode=mode,
@@ -133,8 +131,6 @@ def eval_command(
 
 def hessian_table(matrix: dict[str, dict[str, float]], f: str, digits: int) -> None:
     """The Hessian as a table: a row and a column per variable; the cell of ∂x and ∂y holds ∂²f/∂x∂y."""
-    from .output import table
-
     if not matrix:
         return
     click.echo()

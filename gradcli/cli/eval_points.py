@@ -19,6 +19,7 @@ import click
 
 from ..errors import ExitStatus, UsageError, render_message
 from ..values import check_names
+from .output import report
 
 if TYPE_CHECKING:
     from ..batch import BatchResult
@@ -150,8 +151,7 @@ def _summary(result: BatchResult) -> None:
     """What eval would have said at each point, counted, with the first such point in full."""
     source = result.graph.source
     total = len(result.points)
-    for warning in result.graph.warnings:
-        click.echo(f"{warning.severity}: {warning.message}", err=True)
+    report(result.graph.warnings, source)  # as eval reports them at one point
     if result.kinks:
         row = result.kinks[0]
         note = next(d for d in result.diagnostics[row] if d.kind == "kink")

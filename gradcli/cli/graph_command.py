@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..api import evaluate
+from ..api import backward_graph, evaluate
 from ..builder import build
 from ..errors import ExitStatus, UsageError
 from ..export import FORMATS, RANKDIRS
@@ -127,8 +127,6 @@ def graph_command(
         )
     graph = build(parse(given.text, given.filename), tree=tree, granularity=granularity)
     if backward:
-        from ..api import backward_graph
-
         graph = backward_graph(graph)
     # Values are shown when given; a program without variables needs none.
     result = evaluate(graph, given.values) if given.values or not graph.variables else None

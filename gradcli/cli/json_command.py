@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from ..diagnostics import Diagnostic
 from ..errors import GradcliError
 from ..textinput import is_text
 from .arguments import ProgramCommand
@@ -102,14 +103,14 @@ class JsonCommand(ProgramCommand):
 
 def error_json(error: Exception) -> dict[str, Any]:
     """An error as a diagnostic of the JSON output: severity, kind, message, node, line, column."""
-    line = column = None
+    source = span = None
     if isinstance(error, GradcliError):
         kind, message = error.kind, error.message
-        if error.source is not None and error.span is not None:
-            line, column = error.source.line_col(error.span[0])
+        if error.source is not None:
+            source, span = error.source, error.span
     elif isinstance(error, click.ClickException):
         message = error.format_message()
         kind, message = "usage", message[:1].lower() + message[1:]  # as standard error says it
     else:
         kind, message = "internal", f"internal error: {type(error).__name__}: {error}"
-    return {"severity": "error", "kind": kind, "message": message, "node": None, "line": line, "column": column}
+    return Diagnostic("error", kind, message, span=span).to_json(source)  # type: ignore[arg-type]  # no span, no source read

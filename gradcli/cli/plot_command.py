@@ -16,7 +16,14 @@ from ..numbers import fmt
 from ..parser import parse
 from ..values import bind, parse_value
 from .app import traceback_option
-from .arguments import _FROM_FILE_KEY, _VALUES_KEY, ProgramCommand, digits_option, program_options, read_program
+from .arguments import (
+    ProgramCommand,
+    digits_option,
+    program_options,
+    read_program,
+    take_given_values,
+    values_file_of,
+)
 
 if TYPE_CHECKING:
     from ..graph import Graph
@@ -89,7 +96,7 @@ def plot_command(
     graph = build(parse(given.text, given.filename))
     values = dict(given.values)
     if variable in values:
-        if variable not in ctx.meta.get(_FROM_FILE_KEY, {}):
+        if values_file_of(ctx, variable) is None:
             raise UsageError(f"{variable} is given both a range and a value")
         del values[variable]  # the range overrides the --values file, as a value on the command line does
     point = bind(graph, {**values, variable: low})  # every variable has a value, and no others are given
@@ -131,8 +138,7 @@ def plot_command(
 
 def _take_range(ctx: click.Context, var_items: tuple[str, ...]) -> tuple[str, float, float]:
     """The plotted variable and its range: the one --NAME LO:HI (or -v NAME=LO:HI) given."""
-    given: list[tuple[str, str, str]] = ctx.meta.get(_VALUES_KEY, [])
-    ranges = [(name, text, spelled) for name, text, spelled in given if ":" in text]
+    ranges = take_given_values(ctx, lambda text: ":" in text)
     for item in var_items:
         name, _, text = item.partition("=")
         if ":" in text:
@@ -147,7 +153,6 @@ def _take_range(ctx: click.Context, var_items: tuple[str, ...]) -> tuple[str, fl
             f"plot draws along one variable, and ranges are given for {ranges[0][0]} and {ranges[1][0]}",
             hint="give the others a single value, as --w 1.5",
         )
-    ctx.meta[_VALUES_KEY] = [item for item in given if ":" not in item[1]]
     name, text, spelled = ranges[0]
     parts = text.split(":")
     if len(parts) != 2:

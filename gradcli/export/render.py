@@ -75,6 +75,7 @@ def render(
     when it fails or runs out of time; both exit with status 4.
     """
     timeout = TIMEOUT if timeout is None else timeout
+    memory = MEMORY if memory is None else memory
     program = find_renderer()
     if program is None:
         raise RendererMissing(
@@ -91,7 +92,7 @@ def render(
             input=dot_text.encode("utf-8"),
             capture_output=True,
             timeout=timeout,
-            preexec_fn=_child_setup(MEMORY if memory is None else memory) if os.name == "posix" else None,
+            preexec_fn=_child_setup(memory) if os.name == "posix" else None,
         )
     except subprocess.TimeoutExpired:
         raise RenderFailed(
@@ -105,8 +106,7 @@ def render(
         detail = ": " + " / ".join(said[-3:]) if said else ""
         status = f"exit status {done.returncode}" if done.returncode >= 0 else f"signal {-done.returncode}"
         if done.returncode < 0 or "alloc" in detail or "memory" in detail:
-            limit = (MEMORY if memory is None else memory) / 1024**3
-            status += f"; it may have run out of the {limit:g} GiB of memory it is allowed"
+            status += f"; it may have run out of the {memory / 1024**3:g} GiB of memory it is allowed"
         raise RenderFailed(
             f"{name} failed to draw the graph ({status}){visible(shorten(detail, 400))}",
             hint="write DOT with -o FILE.dot to keep the graph, and render it with another Graphviz",

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from ..api import evaluate
 from ..diagnostics import Diagnostic
 from ..graph import Graph
+from ..numbers import fmt
 from ..titles import program_line, shortened
 from .sampling import Curves, sample
 from .svg import Labels, Tangent, write_svg
 from .terminal import write_text
 
 SAMPLES = 801
-"""Samples along the variable by default: odd, so that a range symmetric about 0 samples 0 itself."""
-
-MAX_SAMPLES = 100_000
+"""Samples along the variable by default: odd, so that a range symmetric about 0 samples 0 itself
+(``gradcli plot --samples`` says the same, and takes at most 100,000)."""
 
 TITLE = 72
 """The title quotes at most this many characters of the program (its comments left out): what fits
@@ -65,8 +65,6 @@ def plot(
     curves = sample(graph, variable, low, high, fixed, wrt, samples)
     f = graph.output_name
     title = shortened(program_line(graph.source.text), TITLE)
-    from ..numbers import fmt
-
     subtitle = _values_line([f"{name} = {fmt(value, digits)}" for name, value in fixed.items()])
     labels = Labels(title, subtitle, f, f"∂{f}/∂{wrt}", digits)
     tangent = problem = None

@@ -56,8 +56,14 @@ class Frame:
     def py(self, y: float) -> float:
         return self.top + (self.y_high - y) / (self.y_high - self.y_low) * self.height
 
-    def point(self, p: Point) -> Point:
-        return self.px(p[0]), self.py(p[1])
+    def pixels(self, points: list[Point]) -> list[Point]:
+        """The points in picture coordinates; y a million heights away is drawn as if there.
+
+        The direction at the frame is the same to a millionth of a pixel, without huge numbers in the file.
+        """
+        span = self.y_high - self.y_low
+        low, high = self.y_low - 1e6 * span, self.y_high + 1e6 * span
+        return [(self.px(x), self.py(min(max(y, low), high))) for x, y in points]
 
     @property
     def bottom(self) -> float:

@@ -22,6 +22,13 @@ PLOT_HEIGHT = 380
 LEFT, RIGHT, TOP = 72, 24, 62
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 F_COLOUR, DF_COLOUR, TANGENT_COLOUR, KINK_COLOUR = "#1f5fa8", "#e07b00", "#2a9d4b", "#6b6b6b"
+STYLES = {
+    "f": f'stroke="{F_COLOUR}" stroke-width="2.2"',
+    "df": f'stroke="{DF_COLOUR}" stroke-width="2" stroke-dasharray="7 4"',
+    "tangent": f'stroke="{TANGENT_COLOUR}" stroke-width="1.8" stroke-dasharray="2 3"',
+    "kink": f'stroke="{KINK_COLOUR}" stroke-width="1" stroke-dasharray="1 3"',
+}
+"""How each kind of line is drawn, on the chart and in the legend alike."""
 MAX_KINK_LABELS = 4
 """Kinks labelled on the chart itself; every kink (up to the sampler's limit) is in the legend."""
 
@@ -72,8 +79,8 @@ def write_svg(curves: Curves, labels: Labels, tangent: Tangent | None) -> str:
     out += _axes(frame, curves.variable, labels.digits)
     out += _kink_lines(frame, curves.kinks, labels.digits)
     out.append('<g clip-path="url(#plot-area)" fill="none" stroke-linejoin="round">')
-    out += _curve("curve f", curves.f, frame, f'stroke="{F_COLOUR}" stroke-width="2.2"')
-    out += _curve("curve df", curves.df, frame, f'stroke="{DF_COLOUR}" stroke-width="2" stroke-dasharray="7 4"')
+    out += _curve("curve f", curves.f, frame, STYLES["f"])
+    out += _curve("curve df", curves.df, frame, STYLES["df"])
     if tangent is not None:
         out += _tangent(frame, tangent)
     out.append("</g>")
@@ -132,18 +139,10 @@ def _box(frame: Frame) -> tuple[float, float, float, float]:
     return frame.left - 10, frame.top - 10, frame.right + 10, frame.bottom + 10
 
 
-def _to_pixels(frame: Frame, points: list[Point]) -> list[Point]:
-    # Values a million heights away are drawn as if there: the same direction at the
-    # frame to a millionth of a pixel, without huge numbers in the file.
-    span = frame.y_high - frame.y_low
-    low, high = frame.y_low - 1e6 * span, frame.y_high + 1e6 * span
-    return [frame.point((x, min(max(y, low), high))) for x, y in points]
-
-
 def _curve(kind: str, pieces: list[list[Point]], frame: Frame, style: str) -> list[str]:
     out = [f'<g class="{kind}" {style}>']
     for piece in pieces:
-        for part in clip_polyline(_to_pixels(frame, piece), _box(frame)):
+        for part in clip_polyline(frame.pixels(piece), _box(frame)):
             if len(part) == 1:
                 part = [part[0], part[0]]  # a single point: a dot of line-cap width
             coords = " ".join(f"{_n(x)},{_n(y)}" for x, y in part)
@@ -155,21 +154,20 @@ def _curve(kind: str, pieces: list[list[Point]], frame: Frame, style: str) -> li
 def _tangent(frame: Frame, tangent: Tangent) -> list[str]:
     a = (frame.x_low, tangent.f0 + tangent.slope * (frame.x_low - tangent.x0))
     b = (frame.x_high, tangent.f0 + tangent.slope * (frame.x_high - tangent.x0))
-    a_px, b_px = _to_pixels(frame, [a, b])
+    a_px, b_px = frame.pixels([a, b])
     segment = clip_segment(a_px, b_px, _box(frame))
     if segment is None:
         return []
     (x1, y1), (x2, y2) = segment
     return [
-        f'<g class="tangent" stroke="{TANGENT_COLOUR}" stroke-width="1.8" stroke-dasharray="2 3">'
-        f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}"/></g>'
+        f'<g class="tangent" {STYLES["tangent"]}><line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}"/></g>'
     ]
 
 
 def _kink_lines(frame: Frame, kinks: list[Kink], digits: int) -> list[str]:
     if not kinks:
         return []
-    out = [f'<g class="kinks" stroke="{KINK_COLOUR}" stroke-width="1" stroke-dasharray="1 3">']
+    out = [f'<g class="kinks" {STYLES["kink"]}>']
     for kink in kinks:
         px = _n(frame.px(kink.x))
         out.append(f'<line x1="{px}" y1="{frame.top}" x2="{px}" y2="{frame.bottom}"/>')
@@ -217,19 +215,8 @@ def _legend_entries(curves: Curves, labels: Labels, tangent: Tangent | None) -> 
     """(style, text) per line of the legend."""
     entries = [("f", f"{labels.f} = {labels.title}" if len(labels.title) <= 60 else labels.f), ("df", labels.df)]
     if tangent is not None:
-        d = labels.digits
-        entries.append(
-            ("tangent", f"tangent at {curves.variable} = {fmt(tangent.x0, d)}: "
-             f"slope ∂{labels.f}/∂{curves.variable} = {fmt(tangent.slope, d)}")
-        )  # fmt: skip
-    for kink in curves.kinks[:6]:
-        where = (
-            f"{curves.variable} = {fmt(kink.x, labels.digits)}"
-            if kink.exact
-            else f"{curves.variable} ≈ {fmt(kink.x, labels.digits)}"
-        )
-        what = "a tie of" if kink.tie else "a kink of"
-        entries.append(("kink", f"{where}: {what} {kink.snippet}; {kink.convention}"))
+        entries.append(("tangent", tangent_text(curves.variable, labels, tangent)))
+    entries += [("kink", kink_text(curves.variable, kink, labels.digits)) for kink in curves.kinks[:6]]
     hidden = len(curves.kinks) - 6
     if curves.more_kinks:
         entries.append(("kink", f"and more kinks: the first {len(curves.kinks)} are marked"))
@@ -238,17 +225,24 @@ def _legend_entries(curves: Curves, labels: Labels, tangent: Tangent | None) -> 
     return entries
 
 
+def tangent_text(variable: str, labels: Labels, tangent: Tangent) -> str:
+    """The tangent's line of the legend (the SVG's and the terminal's)."""
+    d = labels.digits
+    return f"tangent at {variable} = {fmt(tangent.x0, d)}: slope ∂{labels.f}/∂{variable} = {fmt(tangent.slope, d)}"
+
+
+def kink_text(variable: str, kink: Kink, digits: int) -> str:
+    """A kink's line of the legend: where it is, what it is, and the convention used there."""
+    sign = "=" if kink.exact else "≈"
+    what = "a tie of" if kink.tie else "a kink of"
+    return f"{variable} {sign} {fmt(kink.x, digits)}: {what} {kink.snippet}; {kink.convention}"
+
+
 def _legend(entries: list[tuple[str, str]], top: float) -> list[str]:
-    styles = {
-        "f": f'stroke="{F_COLOUR}" stroke-width="2.2"',
-        "df": f'stroke="{DF_COLOUR}" stroke-width="2" stroke-dasharray="7 4"',
-        "tangent": f'stroke="{TANGENT_COLOUR}" stroke-width="1.8" stroke-dasharray="2 3"',
-        "kink": f'stroke="{KINK_COLOUR}" stroke-width="1" stroke-dasharray="1 3"',
-    }
     out = ['<g class="legend">']
     for i, (kind, text) in enumerate(entries):
         y = top + 18 * i
-        out.append(f'<line x1="{LEFT}" y1="{y - 4}" x2="{LEFT + 34}" y2="{y - 4}" {styles[kind]}/>')
+        out.append(f'<line x1="{LEFT}" y1="{y - 4}" x2="{LEFT + 34}" y2="{y - 4}" {STYLES[kind]}/>')
         out.append(f'<text x="{LEFT + 44}" y="{y}" fill="#222">{_escape(text)}</text>')
     out.append("</g>")
     return out

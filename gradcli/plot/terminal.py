@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..numbers import fmt
 from .axes import Frame, Point, clip_polyline
 from .sampling import Curves
-from .svg import Labels, Tangent
+from .svg import Labels, Tangent, kink_text, tangent_text
 
 _DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # Braille bit of (row, column) in a cell
 _COLOURS = {"f": "34", "df": "33", "tangent": "32"}  # ANSI blue, yellow, green
@@ -57,18 +57,8 @@ def write_text(curves: Curves, labels: Labels, tangent: Tangent | None, *, width
     lines.append(f"{'⣿⣿':>{margin + 3}} {labels.f} = {labels.title}")
     lines.append(f"{'⡁⡁':>{margin + 3}} {labels.df}")
     if tangent is not None:
-        d = labels.digits
-        lines.append(
-            f"{'⠁ ⠁':>{margin + 3}} tangent at {curves.variable} = {fmt(tangent.x0, d)}: "
-            f"slope ∂{labels.f}/∂{curves.variable} = {fmt(tangent.slope, d)}"
-        )
-    for kink in curves.kinks:
-        sign = "=" if kink.exact else "≈"
-        what = "a tie of" if kink.tie else "a kink of"
-        lines.append(
-            f"{'':>{margin + 3}} {curves.variable} {sign} {fmt(kink.x, labels.digits)}: {what} {kink.snippet}; "
-            f"{kink.convention}"
-        )
+        lines.append(f"{'⠁ ⠁':>{margin + 3}} {tangent_text(curves.variable, labels, tangent)}")
+    lines += [f"{'':>{margin + 3}} {kink_text(curves.variable, kink, labels.digits)}" for kink in curves.kinks]
     return "\n".join(lines) + "\n"
 
 
@@ -76,10 +66,8 @@ def _draw(frame: Frame, pieces: list[list[Point]], every: int) -> set[tuple[int,
     """The dots of the curve's pieces, on a grid of frame.width + 1 by frame.height + 1 dots."""
     dots: set[tuple[int, int]] = set()
     box = (0.0, 0.0, frame.width, frame.height)
-    span = frame.y_high - frame.y_low
     for piece in pieces:
-        points = [frame.point((x, min(max(y, frame.y_low - 1e6 * span), frame.y_high + 1e6 * span))) for x, y in piece]
-        for part in clip_polyline(points, box):
+        for part in clip_polyline(frame.pixels(piece), box):
             count, last = 0, None
             for (x0, y0), (x1, y1) in zip(part, part[1:] or part):
                 steps = max(1, int(max(abs(x1 - x0), abs(y1 - y0))))

@@ -10,6 +10,7 @@ package turns a set of its nodes into formulas:
 - ``convert``: graph nodes to expressions, assigned names kept as names;
 - ``naming``: which shared subexpressions get a name so output stays linear;
 - ``printer``: the formulas in the language (re-parseable), in Unicode, in LaTeX;
+- ``numerals`` and ``latexnames``: exact numbers and names as the printer spells them;
 - ``derivatives`` and ``steps``: what ``gradcli diff`` computes and shows.
 
 Nothing here recurses over the depth of an expression: every walk keeps its

@@ -22,7 +22,8 @@ from ..numbers import DEFAULT_DIGITS, fmt
 from . import naming
 from .convert import Converter
 from .expressions import SYM, Expressions
-from .printer import Printer, latex_name
+from .latexnames import latex_name
+from .printer import Printer
 
 ORDERS = (1, 2)
 INLINE_LIMIT = 100_000
@@ -153,7 +154,7 @@ def diff(
     from reverse mode for order 1 (so it equals ``gradcli eval``) and from the
     second transform for order 2 (so it equals ``eval --hessian``).
     """
-    from ..api import check_wrt, evaluate
+    from ..api import _evaluate, check_wrt
 
     if order not in ORDERS:
         raise UsageError(f"--order {order} is not supported", hint="use --order 1 or --order 2")
@@ -163,20 +164,21 @@ def diff(
         wrt = list(dict.fromkeys(wrt))  # --wrt x,x asks for ∂f/∂x once, as eval shows it once
         if order == 1:
             check_wrt(graph, wrt, "--wrt")
-    result = None
+    result = found = None
     hessian = None
     if point is not None:
-        result = evaluate(graph, point, wrt=wrt, hessian=order == 2)
+        result, found = _evaluate(graph, point, wrt, hessian=order == 2)
     if order == 2:
         from ..hessian import check_hessian_names
 
         check_hessian_names(graph, wrt)
-    first = backward(graph, wrt)
+    # With a point, order 2 takes the graph its values came from, rather than building it again.
+    first = found.backward if found is not None else backward(graph, wrt)
     if order == 1:
         roots = [first.gradient[name] for name in wrt]
         keys = [(name,) for name in wrt]
     else:
-        entries = second_order(first, wrt)
+        entries = found.entries if found is not None else second_order(first, wrt)
         keys = list(entries)
         roots = list(entries.values())
         hessian = result.hessian if result is not None else None

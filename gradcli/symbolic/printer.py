@@ -17,11 +17,11 @@ term when it has one (``1 - x``, not ``-x + 1``).
 from __future__ import annotations
 
 import math
-import re
 from fractions import Fraction
 
-from ..numbers import fmt
 from .expressions import CALL, NUM, PROD, SUM, SYM, Expressions
+from .latexnames import latex_name
+from .numerals import decimal_text, integer_text
 
 STYLES = ("plain", "unicode", "latex")
 
@@ -52,103 +52,10 @@ _LATEX_CALLS = {
     "max": r"\max",
     "min": r"\min",
 }
-_GREEK_LETTERS = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
-    "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "π": "pi",
-    "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
-    "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi", "Σ": "Sigma",
-    "Υ": "Upsilon", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
-}  # fmt: skip
-"""Greek letters, and the LaTeX commands for them (a name spelled ``theta`` gets ``\\theta`` too)."""
-_GREEK_WORDS = frozenset(_GREEK_LETTERS.values())
-
-
-SIGNIFICANT = 17
-"""A decimal is written out when it has at most this many significant digits (each double has one)."""
-
-
-def decimal_text(value: Fraction) -> str | None:
-    """``value`` (not negative) as an exact decimal, or None if it has none of at most 17 significant digits.
-
-    Laid out as ``gradcli.numbers.fmt`` lays out numbers, so that the language
-    reads it back: ``0.125``, ``250``, and with an exponent below 1e-4 and from
-    1e15 on (``2e-300``, ``1.5e20``), never a fraction of a hundred digits.
-    """
-    if not value:
-        return "0"
-    q = value.denominator
-    twos = fives = 0
-    while q % 2 == 0:
-        q //= 2
-        twos += 1
-    while q % 5 == 0:
-        q //= 5
-        fives += 1
-    if q != 1:
-        return None
-    places = max(twos, fives)
-    scaled = value.numerator * 10**places // value.denominator  # value = scaled / 10^places
-    if scaled.bit_length() > _WRITABLE_BITS:
-        return None
-    digits = str(scaled)
-    significant = digits.rstrip("0")
-    if len(significant) > SIGNIFICANT:
-        return None
-    exponent = len(digits) - len(significant) - places  # value = significant * 10^exponent
-    lead = len(significant) - 1 + exponent  # the power of ten of the first digit
-    if -4 <= lead < 15:
-        if exponent >= 0:
-            return significant + "0" * exponent
-        padded = significant.rjust(1 - exponent, "0")
-        return f"{padded[:exponent]}.{padded[exponent:]}"
-    mantissa = significant[0] + (f".{significant[1:]}" if len(significant) > 1 else "")
-    return f"{mantissa}e{lead}"
 
 
 _LARGEST_POWER = 300
 """The largest power of ten written as one number: 1e300 reads back as a double; 1e315 would not."""
-
-_WRITABLE_BITS = 14_000
-"""Beyond this, a whole number (far past any double) is written ``1e999``, infinite, without converting it."""
-
-
-def _integer_text(n: int) -> str:
-    """A whole number (not negative): ``250``, ``1e20``; one with more digits than a double holds as the
-    double's shortest text, which reads back as the same double."""
-    text = decimal_text(Fraction(n))
-    if text is not None:
-        return text
-    if n.bit_length() > 1024:  # past every double: 17 significant digits, as for any other number
-        if n.bit_length() > _WRITABLE_BITS:
-            return "1e999"
-        from decimal import Decimal
-
-        mantissa, exponent = f"{Decimal(n):.16e}".split("e")
-        return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
-    x = float(n)
-    return fmt(x, 17) if int(x) == n else str(n)
-
-
-def latex_name(name: str) -> str:
-    """A name in LaTeX: ``x``, ``x_{1}``, ``\\theta``, ``\\mathrm{loss}``, ``w_{hidden}``."""
-    base, sub = name, ""
-    if "_" in name.strip("_"):
-        base, sub = name.strip("_").split("_", 1)
-    else:
-        match = re.fullmatch(r"(.*?\D)(\d+)", name)
-        if match:
-            base, sub = match.groups()
-    if base in _GREEK_LETTERS:
-        base = "\\" + _GREEK_LETTERS[base]
-    elif base in _GREEK_WORDS:
-        base = "\\" + base
-    elif len(base) > 1:
-        base = r"\mathrm{" + base.replace("_", r"\_") + "}"
-    elif base == "_":
-        base = r"\_"
-    if sub:
-        return base + "_{" + sub.replace("_", r"\_") + "}"
-    return base
 
 
 class Printer:
@@ -257,11 +164,11 @@ class Printer:
     def _magnitude(self, value: Fraction) -> list:
         """A number that is not negative: whole, decimal, or p/q."""
         if value.denominator == 1:
-            return [self._number(_integer_text(value.numerator))]
+            return [self._number(integer_text(value.numerator))]
         decimal = decimal_text(value)
         if decimal is not None:
             return [self._number(decimal)]
-        p, q = (self._number(_integer_text(n)) for n in (value.numerator, value.denominator))
+        p, q = (self._number(integer_text(n)) for n in (value.numerator, value.denominator))
         return [rf"\frac{{{p}}}{{{q}}}" if self.latex else f"{p}/{q}"]
 
     def _number(self, text: str) -> str:
@@ -345,9 +252,9 @@ class Printer:
         top_number: str | None = None
         bottom_number: str | None = None
         if q == 1:
-            top_number = self._number(_integer_text(p))
+            top_number = self._number(integer_text(p))
         elif bottom or q in SMALL_DENOMINATORS or decimal_text(k) is None:
-            top_number, bottom_number = self._number(_integer_text(p)), self._number(_integer_text(q))
+            top_number, bottom_number = self._number(integer_text(p)), self._number(integer_text(q))
         else:
             top_number = self._number(decimal_text(k))  # type: ignore[arg-type]
         upper: list[list] = []
