@@ -73,6 +73,14 @@ def test_every_row_is_what_eval_prints(run, tmp_path, loads, engine) -> None:
     assert "1 of 6 points sits on a kink" in err and "relu'(0) = 0" in err
 
 
+def test_json_lines_escape_control_characters_as_eval_does(run, tmp_path, engine) -> None:
+    program = "x # \x7f\x85"  # DEL and a C1 control in a comment
+    data = write(tmp_path, "p.csv", "x\n1\n")
+    line = run("eval", program, "--points", data, "--json").stdout
+    assert line == run("eval", program, "--x", "1", "--json").stdout
+    assert "\\u007f\\u0085" in line
+
+
 def test_csv_numbers_equal_eval_and_read_back_exactly(run, tmp_path, engine) -> None:
     """Full precision: every number reads back as the same double, and equals eval --json's."""
     xs = ["0.1", "1e-300", "5e-324", "-0.0", "1.7976931348623157e308", "3.141592653589793", "-2.5"]

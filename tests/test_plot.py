@@ -198,6 +198,7 @@ def test_png_without_cairosvg_exits_4_and_writes_nothing(run, tmp_path, monkeypa
         (["x^2", "--x", "0:1", "--format", "png"], "a PNG goes to a file"),
         (["x*y", "--x", "0:1"], "no value for y"),
         (["x^2", "--x", "0:1", "--wrt", "q"], "--wrt names q"),
+        (["x^2", "--x", "-1:1", "-v", "q:r=1"], "-v takes NAME=VALUE, got 'q:r=1'"),  # only a value may be a range
     ],
 )
 def test_usage_errors(run, args: list[str], message: str) -> None:

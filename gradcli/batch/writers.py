@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
+from .. import jsontext
 from . import BatchResult
 
 BLOCK = 16_384
@@ -42,7 +42,7 @@ def write_csv(result: BatchResult, out: TextIO) -> None:
 def write_json_lines(result: BatchResult, out: TextIO) -> None:
     """One ``gradcli eval --json`` object per point, each on its own line, byte for byte eval's."""
     source = result.graph.source
-    dumps = _dumps
+    dumps = jsontext.dumps  # as output.echo_json writes eval --json: byte for byte the same
     prefix = '{"expression": ' + dumps(source.text) + ', "value": '
     keys = [", " + dumps(name) + ": " for name in result.wrt]
     if keys:
@@ -66,10 +66,6 @@ def write_json_lines(result: BatchResult, out: TextIO) -> None:
             lines.append("".join(parts))
         out.write("\n".join(lines))
         out.write("\n")
-
-
-def _dumps(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, allow_nan=False)  # as output.echo_json writes eval --json
 
 
 def _json_number(x: float) -> str:

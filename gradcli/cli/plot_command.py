@@ -90,7 +90,7 @@ def plot_command(
     missing (nothing is written).
     """
     variable, low, high = _take_range(ctx, var_items)
-    var_items = tuple(item for item in var_items if ":" not in item)
+    var_items = tuple(item for item in var_items if ":" not in item.partition("=")[2])  # the range, taken above
     kind = _format(output, kind)
     given = read_program(ctx, expr, program_file, var_items, values_file)
     graph = build(parse(given.text, given.filename))
