@@ -23,6 +23,7 @@ from .autodiff import (
     tangents,
 )
 from .builder import build as _build
+from .builder import has_tensors
 from .diagnostics import Diagnostic
 from .errors import UsageError
 from .graph import Graph
@@ -119,7 +120,7 @@ def evaluate(
     *,
     wrt: list[str] | None = None,
     tree: bool = False,
-    granularity: str = "fused",
+    granularity: str | None = None,
     mode: str = "reverse",
     hessian: bool = False,
     **variables: float,
@@ -134,8 +135,20 @@ def evaluate(
     every second partial of the variables of ``wrt`` (``Result.hessian``),
     from the backward transform applied twice (``gradcli.hessian``). A value or
     derivative that is not finite does not raise: ``Result.error`` says where it first arose.
+
+    Vectors and matrices are given as nested lists (or anything with
+    ``tolist()``, as NumPy arrays); ``Result.value`` and ``Result.gradient``
+    then hold ``gradcli.tensor.Tensor`` values, each gradient in the shape
+    of its variable (``Tensor.nested()`` gives nested lists).
     """
-    return _evaluate(program, {**(values or {}), **variables}, wrt, tree, granularity, mode, hessian)[0]
+    point = {**(values or {}), **variables}
+    if isinstance(program, str):
+        program = _parse(program)
+    if isinstance(program, Program) and has_tensors(program, point):
+        from .tensor import evaluate_tensor  # vectors and matrices: Result.value and gradient hold tensors
+
+        return evaluate_tensor(program, point, wrt=wrt, granularity=granularity, mode=mode, hessian=hessian, tree=tree)
+    return _evaluate(program, point, wrt, tree, granularity, mode, hessian)[0]
 
 
 def _evaluate(

@@ -16,10 +16,11 @@ The walk keeps its own stack; no Python recursion on the depth of the input.
 from __future__ import annotations
 
 import gc
+from collections.abc import Mapping
 from functools import cache
 
 from .diagnostics import Diagnostic
-from .errors import ProgramError
+from .errors import ProgramError, UsageError
 from .graph import Graph
 from .ops import CONST, CONSTANTS, FUNCTIONS, VAR, Op
 from .syntax import Apply, Assign, Expr, Name, Num, Program, names_in
@@ -289,8 +290,30 @@ class Builder:
         return self._statements(decomposition(op), frame)[-1]
 
 
-def build(program: Program, *, tree: bool = False, granularity: str = "fused") -> Graph:
-    """The computation graph of a parsed program in the given view."""
+def has_tensors(program: Program, values: Mapping[str, object] | None = None) -> bool:
+    """Whether a program has vectors or matrices: written in it, or given as a value (cheap: no import)."""
+    return program.tensor or any(type(v) not in (float, int) for v in (values or {}).values())
+
+
+def tensor_refused(program: Program, what: str = "this command") -> UsageError:
+    """The error for a program with vectors or matrices where only scalars are taken."""
+    return UsageError(
+        f"{what} takes scalar programs, and this one has vectors or matrices",
+        hint="eval, graph, trace, check and network take vectors and matrices",
+    )
+
+
+def build(program: Program, *, tree: bool = False, granularity: str | None = "fused") -> Graph:
+    """The computation graph of a parsed program in the given view.
+
+    A scalar program is the same graph at tensor granularity as at fused
+    (contract, section 5); a program with vectors or matrices is built by
+    ``gradcli.tensor``, and a command that takes scalars only refuses it here.
+    """
+    if granularity in (None, "tensor"):
+        granularity = "fused"
+    if program.tensor:
+        raise tensor_refused(program)
     try:
         return Builder(program, tree=tree, granularity=granularity).build()
     except ProgramError as error:

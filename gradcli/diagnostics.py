@@ -21,12 +21,13 @@ class Diagnostic:
     message: str
     node: int | None = None
     span: tuple[int, int] | None = None
+    element: tuple[int, ...] | None = None  # in a vector or matrix, which element (1-based)
 
     def to_json(self, source: Source) -> dict[str, Any]:
         line = column = None
         if self.span is not None:
             line, column = source.line_col(self.span[0])
-        return {
+        data = {
             "severity": self.severity,
             "kind": self.kind,
             "message": self.message,
@@ -34,6 +35,9 @@ class Diagnostic:
             "line": line,
             "column": column,
         }
+        if self.element is not None:
+            data["element"] = list(self.element)
+        return data
 
 
 def located(source: Source, span: tuple[int, int], text: str, message: str) -> str:

@@ -96,11 +96,16 @@ class Op:
     explain: Callable[..., str | None] | None = None  # why a non-finite output arose
     domain: Callable[..., bool] | None = None  # where it is defined and smooth (None: everywhere)
     sympy: str | None = None  # the op in SymPy, for the tests (default: name(a) or name(a, b))
+    # Tensor operations (contract, section 5) have no scalar partials: each input's rule is a
+    # vector-Jacobian product, an expression over a, b, out and G (∂f/∂out, out's shape).
+    vjps: tuple[str, ...] = ()
+    shapes: str = ""  # the shapes it takes and gives ("(m, n) @ (n,) → (m,)")
+    tensor: bool = False  # a tensor operation: unrolled into scalar ops (gradcli.tensor)
     kinked: bool = field(init=False)  # some partial uses step or sign: piecewise, with kinks or ties
     conventional: bool = field(init=False)  # somewhere a partial is a convention: a kink, or a limit
 
     def __post_init__(self) -> None:
-        assert len(self.partials) == self.arity, f"{self.name}: one partial per input"
+        assert len(self.partials if not self.tensor else self.vjps) == max(self.arity, 0), f"{self.name}: a rule per input"
         kinked = any(_KINK_CALL.search(p) for p in self.partials)
         object.__setattr__(self, "kinked", kinked)
         object.__setattr__(self, "conventional", kinked or bool(self.limits))
@@ -351,10 +356,58 @@ OPS: tuple[Op, ...] = (
 )
 # fmt: on
 
-BY_NAME: dict[str, Op] = {op.name: op for op in OPS}
+# fmt: off
+# Tensor operations (contract, section 5). Every scalar op above also applies element by
+# element; these take or give vectors and matrices. Their numbers come from unrolling
+# them into the scalar ops above, each sum added left to right (gradcli.tensor.unroll),
+# so every view of a program gives the same numbers; the rules say what the backward
+# pass computes, as vector-Jacobian products: G is ∂f/∂out, of out's shape.
+TENSOR_OPS: tuple[Op, ...] = (
+    Op(name="matmul", symbol="@", arity=2, forward=None, tensor=True,
+       vjps=("G @ transpose(b)", "transpose(a) @ G"),
+       syntax="a @ b", rule="Σₖ aᵢₖ·bₖⱼ, added left to right",
+       shapes="(m, k) @ (k, n) → (m, n); (m, n) @ (n,) → (m,); (m,) @ (m, n) → (n,); (n,) @ (n,) → ()",
+       description="matrix product; with a vector the rules read outer(G, b) and transpose(a) @ G "
+                   "(W @ x), or G @ transpose(b) and outer(a, G) (x @ W); two vectors: dot"),
+    Op(name="dot", symbol="dot", arity=2, forward=None, tensor=True,
+       vjps=("G*b", "G*a"),
+       syntax="dot(a, b)", rule="Σᵢ aᵢ·bᵢ, added left to right", shapes="(n,), (n,) → ()",
+       description="dot product of two vectors (a @ b)", spellings=("dot",)),
+    Op(name="outer", symbol="outer", arity=2, forward=None, tensor=True,
+       vjps=("G @ b", "transpose(G) @ a"),
+       syntax="outer(a, b)", rule="aᵢ·bⱼ", shapes="(m,), (n,) → (m, n)",
+       description="outer product: ∂f/∂W = outer(δ, x) for W @ x", spellings=("outer",)),
+    Op(name="sum", symbol="Σ", arity=1, forward=None, tensor=True,
+       vjps=("G + 0*a",),
+       syntax="sum(a)", rule="Σᵢ aᵢ, added left to right", shapes="any → ()",
+       description="sum of every element: each element's gradient is G", spellings=("sum",)),
+    Op(name="mean", symbol="mean", arity=1, forward=None, tensor=True,
+       vjps=("G/n + 0*a",),
+       syntax="mean(a)", rule="(Σᵢ aᵢ) / n", shapes="any → ()",
+       description="mean of every element (n of them): each element's gradient is G/n", spellings=("mean",)),
+    Op(name="transpose", symbol="ᵀ", arity=1, forward=None, tensor=True,
+       vjps=("transpose(G)",),
+       syntax="transpose(a)", rule="aⱼᵢ", shapes="(m, n) → (n, m)",
+       description="transpose of a matrix (a vector has no orientation)", spellings=("transpose",)),
+    Op(name="softmax", symbol="softmax", arity=1, forward=None, tensor=True,
+       vjps=("out*(G - dot(G, out))",),
+       syntax="softmax(a)", rule="e^(aᵢ − m) / Σⱼ e^(aⱼ − m), m the largest aⱼ", shapes="(n,) → (n,)",
+       description="softmax of a vector, computed without overflow", spellings=("softmax",)),
+    Op(name="logsumexp", symbol="logsumexp", arity=1, forward=None, tensor=True,
+       vjps=("G*softmax(a)",),
+       syntax="logsumexp(a)", rule="m + ln Σᵢ e^(aᵢ − m), m the largest aᵢ", shapes="(n,) → ()",
+       description="log of the sum of exponentials of a vector, computed without overflow",
+       spellings=("logsumexp",)),
+)
+ARRAY = Op(name="array", symbol="[ ]", arity=-1, forward=None, tensor=True, syntax="[a, b, …], [[a, b], [c, d]]",
+           rule="a vector, or a matrix given as its rows", shapes="n scalars → (n,); m vectors (n,) → (m, n)",
+           description="a vector or matrix literal; its elements may be expressions")
+# fmt: on
+
+BY_NAME: dict[str, Op] = {op.name: op for op in (*OPS, *TENSOR_OPS)}
 """Every operation by its canonical name."""
 
-FUNCTIONS: dict[str, Op] = {spelling: op for op in OPS for spelling in op.spellings}
+FUNCTIONS: dict[str, Op] = {spelling: op for op in (*OPS, *TENSOR_OPS) for spelling in op.spellings}
 """The functions that a program can call, by the name it calls them."""
 
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}

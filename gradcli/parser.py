@@ -23,11 +23,13 @@ from lark.lark import PostLex
 from lark.lexer import BasicLexer
 
 from .errors import GradcliError, ParseError, ProgramError
-from .ops import BY_NAME, CONSTANTS, FUNCTIONS
+from .ops import ARRAY, BY_NAME, CONSTANTS, FUNCTIONS
 from .source import Source
 from .syntax import Apply, Assign, Expr, Name, Num, Program
 
-_ADD, _SUB, _MUL, _DIV, _NEG, _POW = (BY_NAME[n] for n in ("add", "sub", "mul", "div", "neg", "pow"))
+_ADD, _SUB, _MUL, _DIV, _NEG, _POW, _MATMUL = (
+    BY_NAME[n] for n in ("add", "sub", "mul", "div", "neg", "pow", "matmul")
+)
 
 
 def grammar_path() -> str:
@@ -57,6 +59,10 @@ class _TokenFilter(PostLex):
                 if previous == "NUMBER" or previous == "RPAR":
                     yield Token.new_borrow_pos("IMPLICIT", "", token)
                 depth += 1
+            elif kind == "LSQB":
+                depth += 1
+            elif kind == "RSQB":
+                depth -= 1
             elif kind == "NAME":
                 if not token.isidentifier():
                     raise _bad_name_character(token)
@@ -165,6 +171,7 @@ class _TreeBuilder(Transformer):
     """
 
     text = ""
+    tensor = False  # whether the program has a literal [...], @ or a tensor function
 
     def start(self, statements: list[Any]) -> list[Any]:
         return statements
@@ -205,6 +212,22 @@ class _TreeBuilder(Transformer):
         a, _, b = children
         return Apply(_DIV, (a, b), a.start, b.end)
 
+    def matmul(self, children: list[Any]) -> Apply:
+        a, _, b = children
+        self.tensor = True
+        return Apply(_MATMUL, (a, b), a.start, b.end)
+
+    def array(self, children: list[Any]) -> Apply:
+        lsqb, args, rsqb = children
+        if not args:
+            raise ProgramError(
+                "[] is empty: a vector needs at least one element",
+                span=(lsqb.start_pos, rsqb.end_pos),
+                hint="write its elements with commas: [1, 2, 3]",
+            )
+        self.tensor = True
+        return Apply(ARRAY, tuple(args), lsqb.start_pos, rsqb.end_pos)
+
     def pow(self, children: list[Any]) -> Apply:
         a, _, b = children
         return Apply(_POW, (a, b), a.start, b.end)
@@ -243,6 +266,8 @@ class _TreeBuilder(Transformer):
                 hint=f"write {name}({', '.join(op.params)})",
             )
         written = None if name == op.name or name == op.symbol else str(name)
+        if op.tensor:
+            self.tensor = True
         return Apply(op, tuple(args), name.start_pos, rpar.end_pos, written)
 
 
@@ -300,6 +325,7 @@ def parse(text: str, filename: str | None = None) -> Program:
     source = Source(text, filename)
     parser = _parser()
     _TREE_BUILDER.text = text
+    _TREE_BUILDER.tensor = False
     # A large tree is millions of small objects; the cyclic collector would
     # rescan them over and over while they are made (they hold no cycles).
     collecting = gc.isenabled()
@@ -322,4 +348,4 @@ def parse(text: str, filename: str | None = None) -> Program:
             gc.enable()
     if not statements:
         raise ProgramError("the program is empty", hint="give an expression, such as x^2 + x*y")
-    return Program(source, statements)
+    return Program(source, statements, _TREE_BUILDER.tensor)

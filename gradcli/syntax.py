@@ -86,13 +86,19 @@ def names_in(statements: list[Statement]) -> list[Name]:
 
 
 class Program:
-    """A parsed program: its statements in order; the last one is the output."""
+    """A parsed program: its statements in order; the last one is the output.
 
-    __slots__ = ("source", "statements")
+    ``tensor`` says whether it writes a vector or matrix itself (a literal
+    ``[...]``, ``@``, or a function such as ``sum``); a scalar program can
+    also become a tensor program through its values (``--w '[1, 2]'``).
+    """
 
-    def __init__(self, source: Source, statements: list[Statement]) -> None:
+    __slots__ = ("source", "statements", "tensor")
+
+    def __init__(self, source: Source, statements: list[Statement], tensor: bool = False) -> None:
         self.source = source
         self.statements = statements
+        self.tensor = tensor
 
     @property
     def text(self) -> str:

@@ -23,8 +23,23 @@ NAME = re.compile(r"[^\W\d]\w*")
 
 
 def parse_value(name: str, text: str) -> float:
-    """The number a command-line value stands for: a number or a constant expression."""
+    """The number a command-line value stands for: a number or a constant expression.
+
+    A value in brackets is a vector or matrix (``[1, 2]``, ``[[1, 2], [3, 4]]``),
+    returned as a ``gradcli.tensor.Tensor``.
+    """
     text = text.strip()
+    if text.startswith("["):
+        from .tensor.literal import parse_tensor_value
+
+        return parse_tensor_value(name, text)  # type: ignore[return-value]
+    if "," in text and not PLAIN_NUMBER.fullmatch(text):
+        items = [item.strip() for item in text.split(",")]
+        if all(PLAIN_NUMBER.fullmatch(item) for item in items):
+            raise UsageError(
+                f"the value of {shorten(name)} must be a number, got {shorten(text)!r}",
+                hint=f"a vector is written in brackets, quoted for the shell: --{shorten(name)} '[{', '.join(items)}]'",
+            )
     value = float(text) if PLAIN_NUMBER.fullmatch(text) else _constant_expression(name, text)
     if not math.isfinite(value):
         raise UsageError(f"the value of {shorten(name)} must be a finite number, got {shorten(text)}")
@@ -73,6 +88,9 @@ def read_values_file(path: str) -> dict[str, float]:
         raise UsageError(f'{what} must hold a JSON object such as {{"x": 2}}')
     values = {}
     for name, value in data.items():
+        if isinstance(value, list):
+            values[name] = _tensor_from_file(name, value, path)
+            continue
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise UsageError(f"the value of {shorten(name)} in {path} must be a number, got {_json_kind(value)}")
         try:
@@ -82,6 +100,23 @@ def read_values_file(path: str) -> dict[str, float]:
         if not math.isfinite(values[name]):
             raise UsageError(f"the value of {shorten(name)} in {path} must be a finite number")
     return values
+
+
+def _tensor_from_file(name: str, value: list, path: str) -> float:
+    """A vector or matrix in a values file: nested lists of numbers (``{"W": [[1, 2], [3, 4]]}``)."""
+    from .tensor.value import from_nested
+
+    try:
+        tensor = from_nested(value, shorten(name))
+    except ValueError as error:
+        raise UsageError(
+            f"in {path}: {error}", hint='a vector is [1, 2, 3] and a matrix a list of rows: [[1, 2], [3, 4]]'
+        ) from None
+    except OverflowError:  # a JSON integer beyond the range of a double
+        raise UsageError(f"the value of {shorten(name)} in {path} must hold finite numbers") from None
+    if not all(map(math.isfinite, tensor.data)):
+        raise UsageError(f"the value of {shorten(name)} in {path} must hold finite numbers")
+    return tensor  # type: ignore[return-value]
 
 
 def _json_kind(value: object) -> str:
@@ -199,6 +234,11 @@ def real_value(name: str, value: object) -> float:
     import numbers
 
     shown = shorten(name)
+    if type(value).__name__ == "Tensor":
+        raise UsageError(
+            f"the value of {shown} is a vector or matrix, and this command takes numbers",
+            hint="eval, graph, trace, check and network take vectors and matrices",
+        )
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         import reprlib
 

@@ -172,11 +172,12 @@ def view_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--tree`` and ``--granularity``: which graph of the program to use (contract, section 3)."""
     f = click.option(
         "--granularity",
-        type=click.Choice(["fused", "scalar"]),
-        default="fused",
-        show_default=True,
-        help="fused: one node per written function; scalar: composite functions "
-        "(sigmoid, tanh, softplus, ...) split into primitive ops.",
+        type=click.Choice(["tensor", "fused", "scalar"]),
+        default=None,
+        help="tensor: one node per vector or matrix operation as written (the default for a program with "
+        "vectors or matrices); fused: every element's operations, one node per written function (the "
+        "default for scalars); scalar: as fused, with composite functions (sigmoid, tanh, softplus, ...) "
+        "split into primitive ops.",
     )(f)
     f = click.option("--tree", is_flag=True, help="The expression tree: every occurrence of a name is its own leaf.")(f)
     return f

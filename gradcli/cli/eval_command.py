@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from ..api import evaluate
-from ..builder import build
+from ..builder import build, has_tensors, tensor_refused
 from ..errors import ExitStatus, UsageError
 from ..numbers import fmt
 from ..parser import parse
@@ -15,6 +17,9 @@ from .arguments import digits_option, drop_unused_file_values, program_options, 
 from .eval_points import points_options, run_points
 from .json_command import JsonCommand, remember_program
 from .output import echo_json, report, table, value_table
+
+if TYPE_CHECKING:
+    from ..syntax import Program
 
 
 def parse_wrt(text: str | None) -> list[str] | None:
@@ -105,7 +110,13 @@ def eval_command(
     """
     given = read_program(ctx, expr, program_file, var_items, values_file)
     remember_program(ctx, given.text)
-    graph = build(parse(given.text, given.filename), tree=tree, granularity=granularity)
+    program = parse(given.text, given.filename)
+    if has_tensors(program, given.values):
+        if points_file is not None or grid_specs:
+            raise tensor_refused(program, "--points and --grid")
+        return eval_tensor(program, given.values, wrt=parse_wrt(wrt), granularity=granularity, tree=tree,
+                           mode=mode, hessian=hessian, as_json=as_json, digits=digits)  # fmt: skip
+    graph = build(program, tree=tree, granularity=granularity)
     if ignore_unused:
         drop_unused_file_values(ctx, given, graph.variables)
     if points_file is not None or grid_specs:
@@ -126,6 +137,24 @@ def eval_command(
         if result.hessian is not None:
             hessian_table(result.hessian, f, digits)
         report(result.diagnostics, graph.source)
+    return ExitStatus.NONFINITE if result.error else ExitStatus.OK
+
+
+def eval_tensor(program: Program, values: dict, *, as_json: bool, digits: int, **options: Any) -> int:
+    """``eval`` of a program with vectors or matrices: each gradient in its variable's shape."""
+    from ..tensor import evaluate_tensor
+    from .tensor_output import value_rows
+
+    result = evaluate_tensor(program, values, **options)
+    if as_json:
+        echo_json(result.to_json())
+        report(result.diagnostics, program.source, others=False)
+    else:
+        f = result.graph.output_name
+        value_rows([(f, result.value), *((f"∂{f}/∂{name}", value) for name, value in result.gradient.items())], digits)
+        if result.hessian is not None:
+            hessian_table(result.hessian, f, digits)
+        report(result.diagnostics, program.source)
     return ExitStatus.NONFINITE if result.error else ExitStatus.OK
 
 
