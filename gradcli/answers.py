@@ -55,6 +55,23 @@ def read_answer(program: Program, graph: Graph, name: str | None, text: str, fla
     An answer is one expression over the program's variables and the names it
     assigns. A syntax error or an unknown name is shown with a caret under the answer.
     """
+    answer = answer_program(graph, text, flag)
+    if answer.tensor:
+        raise UsageError(
+            f"in {flag}: the answer writes vectors or matrices, and the program has none",
+            hint="the derivatives of a program of scalars are numbers: write the answer with scalars",
+        )
+    combined = build(Program(program.source, [*program.statements, answer.statements[0]]))
+    significant, rounding = digits_written(text)
+    return Answer(name, text, combined, significant, rounding)
+
+
+def answer_program(graph: Graph, text: str, flag: str) -> Program:
+    """An answer parsed and checked: one expression, over the names of ``graph``, with finite numbers.
+
+    Its spans are offsets into the answer's own text (``source``), so an
+    error found in it later is shown under the answer.
+    """
     try:
         answer = parse(text)
     except GradcliError as error:
@@ -78,9 +95,7 @@ def read_answer(program: Program, graph: Graph, name: str | None, text: str, fla
                 span=(use.start, use.end),
                 hint=f"the program's variables are: {', '.join(graph.variables) or '(none)'}",
             )
-    combined = build(Program(program.source, [*program.statements, statements[0]]))
-    significant, rounding = _digits_written(text)
-    return Answer(name, text, combined, significant, rounding)
+    return answer
 
 
 def _check_numbers(answer: Program, flag: str) -> None:
@@ -98,7 +113,7 @@ def _check_numbers(answer: Program, flag: str) -> None:
             )
 
 
-def _digits_written(text: str) -> tuple[int, float]:
+def digits_written(text: str) -> tuple[int, float]:
     """The significant digits of a number written with decimals, and half a unit of its last digit."""
     match = _DECIMAL.fullmatch(text)
     if match is None:

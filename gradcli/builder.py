@@ -290,16 +290,24 @@ class Builder:
         return self._statements(decomposition(op), frame)[-1]
 
 
+TENSOR_COMMANDS = "eval, graph, trace, check, diff and network take vectors and matrices"
+
+
 def has_tensors(program: Program, values: Mapping[str, object] | None = None) -> bool:
     """Whether a program has vectors or matrices: written in it, or given as a value (cheap: no import)."""
-    return program.tensor or any(type(v) not in (float, int) for v in (values or {}).values())
+    return program.tensor or any(type(v) not in (float, int) and _is_array(v) for v in (values or {}).values())
+
+
+def _is_array(value: object) -> bool:
+    """A vector or matrix value: a ``Tensor``, nested lists, or an array with dimensions (NumPy's)."""
+    return isinstance(value, (list, tuple)) or type(value).__name__ == "Tensor" or bool(getattr(value, "ndim", 0))
 
 
 def tensor_refused(program: Program, what: str = "this command") -> UsageError:
     """The error for a program with vectors or matrices where only scalars are taken."""
     return UsageError(
         f"{what} takes scalar programs, and this one has vectors or matrices",
-        hint="eval, graph, trace, check and network take vectors and matrices",
+        hint=TENSOR_COMMANDS,
     )
 
 

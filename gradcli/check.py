@@ -54,9 +54,13 @@ class Sampling:
     used: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
 
+    def shown(self, point: dict[str, float]) -> dict[str, Any]:
+        """A point as it is shown and written in JSON (a tensor program's regroups its elements)."""
+        return point
+
     def to_json(self) -> dict[str, Any]:
         if self.given is not None:
-            return {"given": self.given}
+            return {"given": self.shown(self.given)}
         return {
             "random": {"points": self.points, "seed": self.seed, "domain": list(self.domain)},
             "drawn": self.drawn,
@@ -137,9 +141,10 @@ def points_to_check(
 class Comparison:
     """An answer and gradcli's number at one point."""
 
-    point: dict[str, float]
+    point: dict[str, Any]  # as Sampling.shown gives it
     expected: float  # the answer's value
     got: float  # gradcli's: the value, or ∂f/∂name by reverse mode
+    element: str | None = None  # of a vector or matrix: which element (W[2,1])
 
 
 @dataclass
@@ -169,7 +174,10 @@ class Verdict:
 
 
 def _comparison_json(c: Comparison) -> dict[str, Any]:
-    return {"point": c.point, "expected": json_number(c.expected), "got": json_number(c.got)}
+    data = {"point": c.point, "expected": json_number(c.expected), "got": json_number(c.got)}
+    if c.element is not None:
+        data["element"] = c.element
+    return data
 
 
 @dataclass

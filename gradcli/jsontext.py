@@ -11,12 +11,14 @@ of these characters is inside a string.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 _C1 = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+_ANY_C1 = re.compile("[\x7f-\x9f]")  # a search is far faster than translate on megabytes of text without any
 
 
 def dumps(data: Any) -> str:
     """One JSON value on one line; NaN and infinities are refused (``ValueError``), as RFC 8259 has none."""
     text = json.dumps(data, ensure_ascii=False, allow_nan=False)
-    return text if text.isascii() else text.translate(_C1)
+    return text if text.isascii() or not _ANY_C1.search(text) else text.translate(_C1)

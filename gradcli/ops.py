@@ -105,7 +105,8 @@ class Op:
     conventional: bool = field(init=False)  # somewhere a partial is a convention: a kink, or a limit
 
     def __post_init__(self) -> None:
-        assert len(self.partials if not self.tensor else self.vjps) == max(self.arity, 0), f"{self.name}: a rule per input"
+        rules = self.vjps if self.tensor else self.partials
+        assert len(rules) == max(self.arity, 0), f"{self.name}: a rule per input"
         kinked = any(_KINK_CALL.search(p) for p in self.partials)
         object.__setattr__(self, "kinked", kinked)
         object.__setattr__(self, "conventional", kinked or bool(self.limits))

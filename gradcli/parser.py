@@ -27,9 +27,7 @@ from .ops import ARRAY, BY_NAME, CONSTANTS, FUNCTIONS
 from .source import Source
 from .syntax import Apply, Assign, Expr, Name, Num, Program
 
-_ADD, _SUB, _MUL, _DIV, _NEG, _POW, _MATMUL = (
-    BY_NAME[n] for n in ("add", "sub", "mul", "div", "neg", "pow", "matmul")
-)
+_ADD, _SUB, _MUL, _DIV, _NEG, _POW, _MATMUL = (BY_NAME[n] for n in ("add", "sub", "mul", "div", "neg", "pow", "matmul"))
 
 
 def grammar_path() -> str:

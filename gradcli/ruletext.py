@@ -16,7 +16,7 @@ step (``w · x``); a sum is tight in an exponent (``a^(b−1)``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 
 from .numbers import DEFAULT_DIGITS, fmt, fmt_operand
@@ -68,6 +68,8 @@ def _apply(node: Apply, args: list[tuple[list, int]], loose: bool, tight: bool) 
         return ["−", *_wrap(args[0], 4)], 3
     if name == "pow" and type(node.args[1]) is Num and node.args[1].text == "2":
         return [*_wrap(args[0], _ATOM), "²"], 4
+    if name == "matmul":  # at the level of a product, always spaced: G @ transpose(b)
+        return [*_wrap(args[0], 2), " @ ", *_wrap(args[1], 3)], 2
     if name in _INFIX:
         symbol, level = _INFIX[name]
         if name == "pow":
@@ -84,7 +86,8 @@ def _apply(node: Apply, args: list[tuple[list, int]], loose: bool, tight: bool) 
         return ["|", *args[0][0], "|"], _ATOM
     if name == "sqrt":
         return ["√", *_wrap(args[0], _ATOM)], _ATOM
-    called = node.written or node.op.symbol
+    # A tensor op is called by its name (transpose, not its graph label ᵀ).
+    called = node.written or (node.op.spellings[0] if node.op.tensor else node.op.symbol)
     parts: list = [f"{called}("]
     for i, (arg_parts, _) in enumerate(args):
         parts += [", "] * (i > 0) + arg_parts
@@ -117,6 +120,24 @@ def _expand_out(op: Op, expr: Expr) -> Expr:
         else:
             new[id(node)] = node
     return new[id(expr)]
+
+
+@cache
+def rule_template(text: str) -> Template:
+    """A rule written in the language (``G @ transpose(b)``) as a template with a slot per name."""
+    from .rules import parse_rules
+
+    return _render(parse_rules([text])[0], loose=False)
+
+
+def fill_with(template: Template, render: Callable[[str, bool], str]) -> str:
+    """A template with each slot filled by ``render(name, bare)`` (bare: no parentheses needed)."""
+    return "".join(part if type(part) is str else render(*part) for part in template)
+
+
+def vjp_text(op: Op, position: int) -> str:
+    """A tensor op's vector-Jacobian rule for one input, as people write it: ``G @ transpose(b)``, ``G·b``."""
+    return fill_with(rule_template(op.vjps[position]), lambda name, bare: name)
 
 
 @cache

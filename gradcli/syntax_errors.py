@@ -22,10 +22,13 @@ if TYPE_CHECKING:
     from .syntax import Expr
 
 _OPERAND_START = {"NUMBER", "NAME", "LPAR", "MINUS", "PLUS"}
-_OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "POW"}
+_OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "POW", "AT"}
 _TOKEN_WORDS = {
     "LPAR": "'('",
     "RPAR": "')'",
+    "RSQB": "']'",
+    "LSQB": "'['",
+    "AT": "'@'",
     "COMMA": "','",
     "EQUAL": "'='",
     "PLUS": "'+'",
@@ -47,8 +50,6 @@ CHARACTER_HINTS = {
     "π": "write pi for π",
     "!": "factorials are not supported",
     "|": "write abs(x) for |x|",
-    "[": "use ( ) for grouping",
-    "]": "use ( ) for grouping",
     "{": "use ( ) for grouping",
     "}": "use ( ) for grouping",
     ":": "'=' assigns a name: z = w*x",
@@ -62,7 +63,7 @@ def _expected(kinds: set[str]) -> str:
         parts.append("a number, a name or '('")
     if kinds & _OPERATORS and not kinds & {"NUMBER", "NAME"}:
         parts.append("an operator")
-    for kind in ("RPAR", "COMMA"):
+    for kind in ("RPAR", "RSQB", "COMMA"):
         if kind in kinds:
             parts.append(_TOKEN_WORDS[kind])
     if kinds & {"$END", "_SEP"} and not kinds & {"NUMBER", "NAME"}:
@@ -73,7 +74,7 @@ def _expected(kinds: set[str]) -> str:
 
 
 def _unclosed_paren(text: str, end: int) -> int | None:
-    """The offset of the last '(' before ``end`` that is never closed, ignoring comments."""
+    """The offset of the innermost '(' or '[' before ``end`` that is never closed, ignoring comments."""
     stack: list[int] = []
     comment = False
     # Only the characters that matter are visited: a 10^7-character name costs one scan in C.
@@ -83,14 +84,14 @@ def _unclosed_paren(text: str, end: int) -> int | None:
             comment = ch != "\n"
         elif ch == "#":
             comment = True
-        elif ch == "(":
+        elif ch in "([":
             stack.append(match.start())
-        elif ch == ")" and stack:
+        elif ch in ")]" and stack:
             stack.pop()
     return stack[-1] if stack else None
 
 
-_BRACKETS = re.compile(r"[#()\n]")
+_BRACKETS = re.compile(r"[#()\[\]\n]")
 
 
 def _possible(kinds: set[str], text: str, at: int) -> set[str]:
@@ -98,8 +99,11 @@ def _possible(kinds: set[str], text: str, at: int) -> set[str]:
     '(' open, ',' outside a call's parentheses, the end of a statement inside them."""
     open_at = _unclosed_paren(text, at)
     if open_at is None:
-        return kinds - {"RPAR", "COMMA"}
+        return kinds - {"RPAR", "RSQB", "COMMA"}
     kinds = kinds - {"$END", "_SEP"}  # a statement cannot end inside parentheses
+    if text[open_at] == "[":  # inside a literal: its elements are separated by ','
+        return kinds - {"RPAR"}
+    kinds -= {"RSQB"}
     before = text[:open_at].rstrip()
     if not (before and (before[-1].isalnum() or before[-1] == "_")):
         kinds -= {"COMMA"}
@@ -143,12 +147,16 @@ def _token_error(error: UnexpectedToken, source: Source) -> ParseError:
     if kind == "_SEP" and token == "\n":
         open_hint = "to continue an expression on the next line, wrap it in parentheses"
         return locate(ParseError("unexpected end of line", span=span, hint=open_hint), source, tail)
+    open_at = _unclosed_paren(text, token.start_pos)
+    in_literal = open_at is not None and text[open_at] == "["
     if kind == "_SEP":
-        return locate(ParseError("unexpected ';'", span=span), source, tail)
+        hint = "write a matrix as a list of rows: [[1, 2], [3, 4]]" if in_literal else None
+        return locate(ParseError("unexpected ';'", span=span, hint=hint), source, tail)
 
     hint = None
-    open_at = _unclosed_paren(text, token.start_pos)
-    if open_at is not None and "\n" in text[open_at : token.start_pos]:
+    if in_literal and kind in {"NUMBER", "NAME", "LPAR", "LSQB", "MINUS"} and set(error.expected) & {"COMMA"}:
+        hint = "separate the elements with commas: [1, 2, 3], or [[1, 2], [3, 4]] for a matrix"
+    elif open_at is not None and "\n" in text[open_at : token.start_pos]:
         # Inside parentheses a newline is only white space, so a '(' left open on an
         # earlier line runs into the next statement: that '(' is the mistake, not this token.
         hint = _never_closed(source, open_at)
@@ -161,15 +169,21 @@ def _token_error(error: UnexpectedToken, source: Source) -> ParseError:
         ) + " (implicit multiplication is only for a number before a name or '(', and for ')(')"
     elif kind == "EQUAL":
         hint = "'=' names a value, as in z = w*x; only a plain name can stand on its left"
-    elif kind == "RPAR" and _unclosed_paren(text, token.start_pos) is None:
+    elif kind == "RPAR" and open_at is None:
         hint = "this ')' has no matching '('"
+    elif kind == "RSQB" and open_at is None:
+        hint = "this ']' has no matching '['"
+    elif kind == "RSQB" or (kind == "RPAR" and in_literal):
+        if open_at is not None:
+            closer = ")" if text[open_at] == "(" else "]"
+            hint = f"close the '{text[open_at]}' at {source.where(open_at)} with '{closer}'"
     elif kind == "COMMA":
         hint = "',' separates the arguments of a function call such as max(a, b)"
     return locate(ParseError(f"unexpected {_describe(kind, str(token))}", span=span, hint=hint), source, tail)
 
 
 def _never_closed(source: Source, open_at: int) -> str:
-    return f"the '(' at {source.where(open_at)} is never closed"
+    return f"the '{source.text[open_at]}' at {source.where(open_at)} is never closed"
 
 
 def translate(error: UnexpectedInput, source: Source) -> ParseError:

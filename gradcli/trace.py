@@ -16,7 +16,6 @@ This module builds data only; ``gradcli.cli.trace_command`` renders it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,11 +26,9 @@ from .graph import Graph
 from .numbers import DEFAULT_DIGITS, fmt, fmt_operand
 from .ops import Op
 from .ruletext import forward_numbers, forward_text, partial_numbers, partial_text
-
-TERMS_SHOWN = 6
-"""A sum of more terms shows its first TERMS_SHOWN - 1 terms, an ellipsis and the last one."""
-
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+from .tracewords import chain as _chain
+from .tracewords import factor, id_prefix, node_symbols
+from .tracewords import terms_sum as _sum
 
 
 @dataclass(frozen=True)
@@ -99,6 +96,9 @@ class Trace:
     def graph(self) -> Graph:
         return self.result.graph
 
+    shaped = False
+    """Whether the value and gradients may be vectors and matrices (a tensor program's trace)."""
+
     def to_json(self) -> dict[str, Any]:
         """The ``gradcli trace --json`` object: every step as data, numbers at full precision."""
         graph = self.graph
@@ -106,12 +106,18 @@ class Trace:
             "expression": graph.source.text,
             "view": {"tree": graph.tree, "granularity": graph.granularity},
             "output": {"node": graph.output, "symbol": self.symbols[graph.output], "name": self.output_name},
-            "value": json_number(self.result.value),
-            "forward": [_step_json(step, graph) for step in self.forward],
-            "backward": [_step_json(step, graph) for step in self.backward],
-            "gradient": {name: json_number(v) for name, v in self.result.gradient.items()},
+            "value": self.json_value(self.result.value),
+            "forward": [self.step_json(step) for step in self.forward],
+            "backward": [self.step_json(step) for step in self.backward],
+            "gradient": {name: self.json_value(v) for name, v in self.result.gradient.items()},
             "diagnostics": [d.to_json(graph.source) for d in self.result.diagnostics],
         }
+
+    def json_value(self, value: Any) -> Any:
+        return json_number(value)
+
+    def step_json(self, step: Step) -> dict[str, Any]:
+        return _step_json(step, self.graph)
 
 
 def _step_json(step: Step, graph: Graph) -> dict[str, Any]:
@@ -152,76 +158,17 @@ def trace(graph: Graph, values: Mapping[str, float], *, digits: int = DEFAULT_DI
     of the steps themselves keep full precision. A value or derivative that is
     not finite does not raise: the steps show it, ``result.error`` says where it arose.
     """
-    result = evaluate(graph, values)
+    return trace_result(evaluate(graph, values), digits=digits)
+
+
+def trace_result(result: Result, *, digits: int = DEFAULT_DIGITS) -> Trace:
+    """The trace of an evaluation already done (``result.values`` and ``result.adjoints`` on ``result.graph``)."""
+    graph = result.graph
     symbols = node_symbols(graph)
     name = graph.output_name
     kinks = {d.node: graph.ops[d.node].convention or "" for d in result.diagnostics if d.kind == "kink"}
     writer = _Writer(graph, result, symbols, name, digits, kinks)
     return Trace(result, symbols, writer.forward(), writer.backward(), name, digits)
-
-
-def node_symbols(graph: Graph) -> list[str]:
-    """How the working names each node.
-
-    A variable and an assigned node go by their name, with a subscript for each
-    occurrence when the tree view gives a name several nodes (``x₁ x₂ x₃``, ``x1[1]``);
-    a constant by its text; any other operation by ``v`` and its node id, the
-    id of the graph export. If the program itself uses names such as ``v3``,
-    another prefix is taken so that no two things look alike.
-    """
-    named: dict[str, list[int]] = {name: list(leaves) for name, leaves in graph.variables.items()}
-    for node, name in enumerate(graph.names):
-        if name is not None and graph.inputs[node] and graph.origins[node] is None:
-            named.setdefault(name, []).append(node)
-    prefix = id_prefix(graph)
-    subscript = not any(re.search("[₀-₉]", u) for u in (*named, *graph.assigned))
-    symbols = [
-        f"{prefix}{node}" if inputs else (label or "")
-        for node, (inputs, label) in enumerate(zip(graph.inputs, graph.labels))
-    ]
-    for name, nodes in named.items():
-        if len(nodes) == 1:
-            symbols[nodes[0]] = name
-            continue
-        for k, node in enumerate(nodes, 1):
-            # x₁ for x, but x1[1] for x1: a subscript after a digit reads as one number.
-            plain = subscript and not name[-1].isdigit()
-            symbols[node] = name + str(k).translate(_SUBSCRIPTS) if plain else f"{name}[{k}]"
-    return symbols
-
-
-def id_prefix(graph: Graph) -> str:
-    """``v``, as in ``v3``, unless the program uses such names itself."""
-    user = [*graph.variables, *graph.assigned]
-    return next((p for p in ("v", "n", "t") if not any(re.fullmatch(p + r"\d+", u) for u in user)), "#")
-
-
-def factor(text: str) -> str:
-    """``text`` ready to be a factor of a product: parenthesised if a sum, a condition or a negative."""
-    depth = 0
-    for ch in text:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == " " and depth == 0:
-            return f"({text})"
-    return f"({text})" if text[:1] in ("−", "-") else text
-
-
-def _chain(*stages: str) -> tuple[str, ...]:
-    """The stages without repeats: ``2 · 3 = 2 · 3 = 6`` says nothing twice."""
-    kept: list[str] = []
-    for stage in stages:
-        if stage and (not kept or kept[-1] != stage):
-            kept.append(stage)
-    return tuple(kept)
-
-
-def _sum(parts: list[str]) -> str:
-    if len(parts) > TERMS_SHOWN:
-        parts = [*parts[: TERMS_SHOWN - 1], "…", parts[-1]]
-    return " + ".join(parts)
 
 
 class _Writer:

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 
+from .builder import TENSOR_COMMANDS
 from .errors import GradcliError, UsageError
 from .graph import Graph
 from .ops import CONSTANTS
@@ -110,7 +111,7 @@ def _tensor_from_file(name: str, value: list, path: str) -> float:
         tensor = from_nested(value, shorten(name))
     except ValueError as error:
         raise UsageError(
-            f"in {path}: {error}", hint='a vector is [1, 2, 3] and a matrix a list of rows: [[1, 2], [3, 4]]'
+            f"in {path}: {error}", hint="a vector is [1, 2, 3] and a matrix a list of rows: [[1, 2], [3, 4]]"
         ) from None
     except OverflowError:  # a JSON integer beyond the range of a double
         raise UsageError(f"the value of {shorten(name)} in {path} must hold finite numbers") from None
@@ -237,7 +238,7 @@ def real_value(name: str, value: object) -> float:
     if type(value).__name__ == "Tensor":
         raise UsageError(
             f"the value of {shown} is a vector or matrix, and this command takes numbers",
-            hint="eval, graph, trace, check and network take vectors and matrices",
+            hint=TENSOR_COMMANDS,
         )
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         import reprlib

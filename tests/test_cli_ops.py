@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gradcli.ops import CONSTANTS, FUNCTIONS, OPS, Op
-from gradcli.ruletext import partial_text
+from gradcli.ops import ARRAY, CONSTANTS, FUNCTIONS, OPS, TENSOR_OPS, Op
+from gradcli.ruletext import partial_text, vjp_text
 
 
 def rows(stdout: str) -> dict[str, str]:
@@ -56,7 +56,8 @@ def test_ops_json(run, loads) -> None:
 
 
 def test_every_function_a_program_can_call_is_listed(run, loads) -> None:
-    listed = " ".join(entry["syntax"] for entry in loads(run("ops", "--json").stdout)["operations"])
+    data = loads(run("ops", "--json").stdout)
+    listed = " ".join(entry["syntax"] for entry in data["operations"] + data["tensor_operations"])
     for spelling in FUNCTIONS:
         assert f"{spelling}(" in listed
 
@@ -72,3 +73,37 @@ def test_ops_help(run) -> None:
     code, stdout, _ = run("ops", "--help")
     assert code == 0
     assert "Usage:" in stdout
+
+
+def test_ops_lists_every_tensor_op_with_shapes_and_rules(run) -> None:
+    code, stdout, stderr = run("ops")
+    assert (code, stderr) == (0, "")
+    scalar, tensor = stdout.split("\n\n")
+    assert "element by element" in tensor.splitlines()[0]
+    listing = rows(tensor)
+    for op in (*TENSOR_OPS, ARRAY):
+        row = listing[op.name]
+        assert op.shapes in row and op.rule in row, op.name
+        for position in range(op.arity):
+            assert vjp_text(op, position) in row
+    # The rules as people read them: the matrix product's are G @ transpose(b) and transpose(a) @ G.
+    assert "G @ transpose(b)" in listing["matmul"] and "transpose(a) @ G" in listing["matmul"]
+    assert "G·softmax(a)" in listing["logsumexp"]
+    assert "G is ∂f/∂out" in tensor
+    # The scalar listing is as before: its table, then the constants.
+    assert scalar.splitlines()[-1].startswith("constants: pi = 3.14159…")
+    assert [line.split()[0] for line in scalar.splitlines()[1:-1]] == [op.name for op in OPS]
+
+
+def test_ops_json_lists_tensor_ops(run, loads) -> None:
+    data = loads(run("ops", "--json").stdout)
+    entries = data["tensor_operations"]
+    assert [entry["name"] for entry in entries] == [op.name for op in (*TENSOR_OPS, ARRAY)]
+    matmul = entries[0]
+    assert matmul["shapes"].startswith("(m, k) @ (k, n) → (m, n)")
+    assert matmul["gradient"] == ["G @ transpose(b)", "transpose(a) @ G"]
+    assert matmul["vjps"] == ["G @ transpose(b)", "transpose(a) @ G"]
+    for entry, op in zip(entries, (*TENSOR_OPS, ARRAY)):
+        assert entry["shapes"] == op.shapes and entry["forward"] == op.rule
+        assert entry["vjps"] == list(op.vjps)
+    assert "element by element" in data["elementwise"]

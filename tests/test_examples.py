@@ -31,6 +31,8 @@ from gradcli.ops import OPS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.grad"))
+TENSOR_EXAMPLES = {"neuron-tensor", "mlp2"}  # written with vectors and matrices: checked against TENSOR_TWINS
+SCALAR_EXAMPLES = [path for path in EXAMPLES if path.stem not in TENSOR_EXAMPLES]
 COMMAND = re.compile(r"^#\s+(gradcli\s.*)$")
 
 # The seeds of issue #2, by hand: f(x, y) = x² + xy at (3, 4); f(x, w) = σ(w·x) at x = 2, w = 0.5.
@@ -62,7 +64,7 @@ def point(path: Path) -> dict[str, float]:
     """Where the example is evaluated: its sidecar JSON, or the values of its `gradcli eval` comment."""
     sidecar = path.with_suffix(".json")
     if sidecar.exists():
-        return {name: float(v) for name, v in json.loads(sidecar.read_text(encoding="utf-8")).items()}
+        return {name: float(v) for name, v in json.loads(sidecar.read_text(encoding="utf-8")).items()}  # type: ignore[arg-type]
     for args in commands(path):
         if args[0] == "eval":
             values, rest = {}, args[1:]
@@ -106,7 +108,7 @@ def test_there_are_examples() -> None:
     assert {path.stem for path in EXAMPLES} >= set(KNOWN)
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+@pytest.mark.parametrize("path", SCALAR_EXAMPLES, ids=[p.name for p in SCALAR_EXAMPLES])
 def test_example_against_sympy(path: Path, run, loads) -> None:
     value, gradient = run_example(path, run, loads)
     expr = sympy_program(path.read_text(encoding="utf-8"))
@@ -142,3 +144,65 @@ def test_command_lines_in_the_comments_run(path: Path, args: list[str], run, tmp
     images = any(arg.endswith((".png", ".svg")) for arg in args)
     assert code == 0 or (images and code == 4), stderr  # 4: no Graphviz renderer for an image
     assert stdout or list(tmp_path.iterdir())
+
+
+# ---- the examples written with vectors and matrices ---------------------------------------------
+#
+# Each is written again here by hand in SymPy matrices (not read by any parser), over one symbol per
+# element, so the value and every element of every gradient are checked independently of gradcli.
+
+
+def _sigmoid(z: sympy.Expr) -> sympy.Expr:
+    return 1 / (1 + sympy.exp(-z))
+
+
+def _neuron(v: dict) -> sympy.Expr:
+    return _sigmoid((v["w"].T * v["x"])[0] + v["b"])
+
+
+def _mlp2(v: dict) -> sympy.Expr:
+    h = (v["W1"] * v["x"] + v["b1"]).applyfunc(sympy.tanh)
+    z = v["W2"] * h + v["b2"]
+    e = z.applyfunc(sympy.exp)
+    p = e / sum(e)
+    return -sum(t * sympy.log(q) for t, q in zip(v["t"], p))
+
+
+TENSOR_TWINS = {"neuron-tensor": _neuron, "mlp2": _mlp2}
+
+
+def _symbols(name: str, value: object) -> tuple[object, dict]:
+    """A SymPy symbol (or column / matrix of symbols, one per element) for a value, and their numbers."""
+    if not isinstance(value, list):
+        symbol = sympy.Symbol(name)
+        return symbol, {symbol: value}
+    rows = value if isinstance(value[0], list) else [[x] for x in value]
+    symbols = [[sympy.Symbol(f"{name}[{i},{j}]") for j in range(1, len(row) + 1)] for i, row in enumerate(rows, 1)]
+    numbers = {s: x for row_s, row in zip(symbols, rows) for s, x in zip(row_s, row)}
+    return sympy.Matrix(symbols), numbers
+
+
+@pytest.mark.parametrize("name", sorted(TENSOR_TWINS))
+def test_tensor_example_against_sympy(name: str, run, loads) -> None:
+    path = ROOT / "examples" / f"{name}.grad"
+    assert path.stem in TENSOR_EXAMPLES and path.exists()
+    values = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    code, stdout, stderr = run("eval", "-f", str(path), f"--values={path.with_suffix('.json')}", "--json")
+    assert code == 0, stderr
+    data = loads(stdout)
+    symbols, numbers = {}, {}
+    for variable, value in values.items():
+        symbols[variable], more = _symbols(variable, value)
+        numbers.update({s: sympy.Float(x, 50) for s, x in more.items()})
+    expr = TENSOR_TWINS[name](symbols)
+    assert data["value"] == pytest.approx(float(sympy.N(expr.xreplace(numbers), 30)), rel=1e-12)
+    assert set(data["gradient"]) == set(values)
+    for variable in values:
+        got = data["gradient"][variable]
+        symbol = symbols[variable]
+        if isinstance(symbol, sympy.Matrix):
+            flat = [x for row in got for x in row] if isinstance(got[0], list) else got
+            wanted = [float(sympy.N(sympy.diff(expr, s).xreplace(numbers), 30)) for s in symbol]
+            assert flat == pytest.approx(wanted, rel=1e-12, abs=1e-15), variable
+        else:
+            assert got == pytest.approx(float(sympy.N(sympy.diff(expr, symbol).xreplace(numbers), 30)), rel=1e-12)

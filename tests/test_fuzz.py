@@ -99,6 +99,7 @@ COMMAND_OPTIONS: dict[str, list[list[str]]] = {
     "check": [[], ["--json"], ["--expect", "x=2*x"], ["--expect", "x=1", "--json"]],
     "diff": [[], ["--json"], ["--order", "2"], ["--inline", "--latex"]],
     "plot": [["--format", "txt", "--x", "-2:2"], ["--format", "txt", "--y", "0:1"]],
+    "network": [[], ["--format", "json"], ["--format", "mermaid"], ["--no-values", "--max-neurons", "3"]],
 }
 
 

@@ -17,6 +17,7 @@ cli.lazy_commands.update(
         "check": "gradcli.cli.check_command:check_command",
         "diff": "gradcli.cli.diff_command:diff_command",
         "plot": "gradcli.cli.plot_command:plot_command",
+        "network": "gradcli.cli.network_command:network_command",
         "ops": "gradcli.cli.ops_command:ops_command",
     }
 )

@@ -30,6 +30,7 @@ _HELP = """Gradients and computation graphs of expressions, from the shell.
   gradcli check "x^2 + x*y" --expect x="2*x + y"     check a derivative worked out by hand
   gradcli diff "x^2 + x*y"                           each derivative as a formula (--steps, --latex)
   gradcli plot "x^3 - 3*x" --x -3:3 --at 1.5         f and ∂f/∂x along x, and the tangent at 1.5
+  gradcli network -f mlp.grad --values mlp.json      the program as a network diagram: neurons, weights
   gradcli ops                                        the operations and their gradient rules
 
 Variables are given as --NAME VALUE, --NAME=VALUE or -v NAME=VALUE.

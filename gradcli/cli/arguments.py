@@ -170,7 +170,14 @@ def program_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def view_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--tree`` and ``--granularity``: which graph of the program to use (contract, section 3)."""
-    f = click.option(
+    f = granularity_option(f)
+    f = click.option("--tree", is_flag=True, help="The expression tree: every occurrence of a name is its own leaf.")(f)
+    return f
+
+
+def granularity_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--granularity``: the view of a program (contract, section 5); the numbers are the same in every one."""
+    return click.option(
         "--granularity",
         type=click.Choice(["tensor", "fused", "scalar"]),
         default=None,
@@ -179,8 +186,6 @@ def view_options(f: Callable[..., Any]) -> Callable[..., Any]:
         "default for scalars); scalar: as fused, with composite functions (sigmoid, tanh, softplus, ...) "
         "split into primitive ops.",
     )(f)
-    f = click.option("--tree", is_flag=True, help="The expression tree: every occurrence of a name is its own leaf.")(f)
-    return f
 
 
 def digits_option(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -9,7 +9,7 @@ import click
 from ..answers import Answer
 from ..answers import read_answer as _read_answer
 from ..api import check_wrt
-from ..builder import build
+from ..builder import build, has_tensors
 from ..check import (
     ANSWER_TOLERANCE,
     DOMAIN,
@@ -27,7 +27,7 @@ from ..parser import parse
 from ..selfcheck import self_check
 from ..values import NAME, bind, check_names, parse_value
 from .app import traceback_option
-from .arguments import digits_option, program_options, read_program
+from .arguments import digits_option, granularity_option, program_options, read_program
 from .json_command import JsonCommand, remember_program
 from .output import echo_json, report, table
 
@@ -90,6 +90,7 @@ def json_skeleton(expression: str | None) -> dict:
     "for the self-check]",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the verdicts as one JSON object.")
+@granularity_option
 @digits_option
 @traceback_option
 @click.pass_context
@@ -107,6 +108,7 @@ def check_command(
     rtol: float | None,
     atol: float | None,
     as_json: bool,
+    granularity: str | None,
     digits: int,
 ) -> int:
     """Check answers for the derivatives of EXPR (and for its value).
@@ -135,6 +137,13 @@ def check_command(
     mode, forward mode and central finite differences must agree for every
     derivative, and the largest relative error of each is shown.
 
+    Vectors and matrices: an answer may be one (--expect W="outer([1, 1], x)")
+    and is compared element by element; a number stands for every element;
+    an answer of another shape is wrong. Shapes come from the values: with a
+    value for every variable the check is at that point; add --points,
+    --seed or --domain to check at random points of the values' shapes. The
+    self-check gives a verdict per element (W[2,1]).
+
     Exit status: 0 every check holds; 1 one does not; 2 a usage, syntax or
     name error, or no random point where the program is defined; 3 at a given
     point, a value or derivative being checked is not finite.
@@ -143,7 +152,15 @@ def check_command(
     remember_program(ctx, given.text)
     rtol, atol = _tolerance("--rtol", rtol), _tolerance("--atol", atol)
     program = parse(given.text, given.filename)
-    graph = build(program)
+    if has_tensors(program, given.values):
+        from .check_tensor_command import check_tensor
+
+        random = (points, seed, domain) != (None, None, None)
+        where = (POINTS if points is None else points, SEED if seed is None else seed, _domain(domain))
+        result = check_tensor(program, given.values, expect, expect_value, random, where, granularity, rtol, atol)
+        _finish(result, as_json, digits)
+        return ExitStatus.OK if result.ok else ExitStatus.CHECK_FAILED
+    graph = build(program, granularity=granularity)
     answers = []
     if expect_value is not None:
         answers.append(_read_answer(program, graph, None, expect_value, "--expect-value"))
@@ -164,13 +181,18 @@ def check_command(
     else:
         r, a = SELF_CHECK_TOLERANCE
         result = self_check(graph, sampling, rtol=r if rtol is None else rtol, atol=a if atol is None else atol)
+    _finish(result, as_json, digits)
+    return ExitStatus.OK if result.ok else ExitStatus.CHECK_FAILED
+
+
+def _finish(result: Report, as_json: bool, digits: int) -> None:
+    graph = result.graph
     if as_json:
         echo_json(result.to_json())
     else:
         _print(result, graph.output_name, digits)
         report(graph.warnings, graph.source)
     report(result.notes, graph.source)
-    return ExitStatus.OK if result.ok else ExitStatus.CHECK_FAILED
 
 
 def _tolerance(option: str, value: float | None) -> float | None:
@@ -205,15 +227,19 @@ def _sampling(graph, values: dict[str, float], points: int | None, seed: int | N
                 hint="give every variable a value to check at a point, or none to check at random points",
             )
         return Sampling(bind(graph, values))
-    lo, hi = DOMAIN
-    if domain is not None:
-        parts = domain.split(",")
-        if len(parts) != 2:
-            raise UsageError(f"--domain takes LO,HI, got {domain!r}", hint="for example: --domain -3,3")
-        lo, hi = (parse_value("--domain", part) for part in parts)
-        if not lo < hi:
-            raise UsageError(f"--domain needs LO < HI, got {domain!r}", hint="for example: --domain 0.1,10")
-    return Sampling(None, POINTS if points is None else points, SEED if seed is None else seed, (lo, hi))
+    return Sampling(None, POINTS if points is None else points, SEED if seed is None else seed, _domain(domain))
+
+
+def _domain(domain: str | None) -> tuple[float, float]:
+    if domain is None:
+        return DOMAIN
+    parts = domain.split(",")
+    if len(parts) != 2:
+        raise UsageError(f"--domain takes LO,HI, got {domain!r}", hint="for example: --domain -3,3")
+    lo, hi = (parse_value("--domain", part) for part in parts)
+    if not (type(lo) is float and type(hi) is float and lo < hi):
+        raise UsageError(f"--domain needs LO < HI, got {domain!r}", hint="for example: --domain 0.1,10")
+    return lo, hi
 
 
 # ---- rendering ---------------------------------------------------------------------------
@@ -238,12 +264,23 @@ def _print(result: Report, f: str, digits: int) -> None:
     click.echo(_summary(result))
 
 
-def _point(point: dict[str, float]) -> str:
-    return ", ".join(f"{name} = {fmt(value, 17)}" for name, value in point.items()) or "(no variables)"
+def _point(point: dict[str, float | list]) -> str:
+    def text(value: float | list) -> str:
+        if isinstance(value, list):  # a vector or matrix of a tensor program's point
+            from .check_tensor_command import point_value
+
+            return point_value(value)
+        return fmt(value, 17)
+
+    return ", ".join(f"{name} = {text(value)}" for name, value in point.items()) or "(no variables)"
 
 
 def _answer_detail(v, sampling: Sampling, digits: int) -> str:
     e = v.example
+    if getattr(v, "shape", None) or getattr(v, "mismatched", False):  # a vector or matrix: check_tensor_command
+        from .check_tensor_command import tensor_detail
+
+        return tensor_detail(v, sampling.given is not None, _point(e.point) if e is not None else "", digits)
     text = "" if v.answer.is_number else f"{v.answer.text}: "
     note = f" ({v.note})" if v.note else ""
     if sampling.given is not None:
@@ -315,7 +352,7 @@ def _summary(result: Report) -> str:
         verdict = f"{ways} agree for {count}" if bad == 0 else f"{ways} disagree for {bad} of {n} derivatives"
     tolerance = f"tolerance: rtol {fmt(result.rtol)}, atol {fmt(result.atol)}"
     if sampling.given is not None:
-        where = f" at {_point(sampling.given)}" if sampling.given else ""
+        where = f" at {_point(sampling.shown(sampling.given))}" if sampling.given else ""
         return f"{verdict}{where}\n  {tolerance}"
     lo, hi = sampling.domain
     text = f"{verdict} at {sampling.used} random points"

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 import click
 
 from ..api import diff
-from ..builder import build
+from ..builder import build, has_tensors
 from ..errors import ExitStatus, UsageError
 from ..parser import parse
 from .app import traceback_option
-from .arguments import digits_option, program_options, read_program
+from .arguments import digits_option, granularity_option, program_options, read_program
 from .eval_command import parse_wrt
 from .json_command import JsonCommand, remember_program
 from .output import echo_json, report
@@ -53,6 +53,7 @@ def json_skeleton(expression: str | None) -> dict:
     help="Show the derivation node by node, with each operation's local rule (a symbolic trace).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object; values with full precision.")
+@granularity_option
 @digits_option
 @traceback_option
 @click.pass_context
@@ -68,6 +69,7 @@ def diff_command(
     latex: bool,
     steps: bool,
     as_json: bool,
+    granularity: str | None,
     digits: int,
 ) -> int:
     """Print each partial derivative of EXPR's output as a formula.
@@ -85,6 +87,10 @@ def diff_command(
     variable, each line also shows the derivative's value there (as eval does).
     The derivatives of relu, abs, max and min use step(a) and sign(a).
 
+    Vectors and matrices: one formula per variable, in its shape, from the
+    tensor operations' vector-Jacobian rules (∂f/∂W = outer(δ, x) for W @ x);
+    the values give the shapes (without one a variable is a scalar).
+
     Exit status: 0 success; 2 a usage, syntax or name error; 3 a value at the
     given point that is not finite, reported with the operation where it arose.
     """
@@ -94,7 +100,13 @@ def diff_command(
         raise UsageError(f"--order {order} is not supported", hint="use --order 1 (the default) or --order 2")
     if steps and order == 2:
         raise UsageError("--steps shows the derivation of first derivatives", hint="leave out --order 2")
-    graph = build(parse(given.text, given.filename))
+    program = parse(given.text, given.filename)
+    if has_tensors(program, given.values):
+        from .diff_tensor import diff_tensor
+
+        return diff_tensor(program, given.values, wrt=parse_wrt(wrt), order=order, inline=inline, latex=latex,
+                           steps=steps, granularity=granularity, as_json=as_json, digits=digits)  # fmt: skip
+    graph = build(program, granularity=granularity)
     derivatives = diff(graph, given.values, wrt=parse_wrt(wrt), order=order, inline=inline)
     style = "latex" if latex else "plain"
     derivation = None

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from ..api import backward_graph, evaluate
-from ..builder import build
+from ..builder import build, has_tensors
 from ..errors import ExitStatus, UsageError
 from ..export import FORMATS, RANKDIRS
 from ..parser import parse
@@ -14,10 +16,35 @@ from .arguments import digits_option, program_options, read_program, view_option
 from .json_command import JsonCommand, remember_program
 from .output import is_terminal, report
 
+if TYPE_CHECKING:
+    from ..api import Result
+    from ..graph import Graph
+    from ..syntax import Program
+
 
 def json_skeleton(expression: str | None) -> dict:
     """The ``graph --format json`` object of a run that has no graph."""
     return {"expression": expression, "view": None, "nodes": [], "output": None, "variables": [], "diagnostics": []}
+
+
+def tensor_graph(program: Program, values: dict, *, granularity: str | None, tree: bool) -> tuple[Graph, Result | None]:
+    """The view of a program with vectors or matrices, and with values its numbers (contract, section 5).
+
+    Without values only the structure is drawn, every variable a scalar then.
+    An output of several numbers has no gradient: its nodes show values only.
+    """
+    from ..tensor import build_view, evaluate_tensor, tensor_values
+    from ..tensor.value import size_of
+
+    given = tensor_values(values)
+    tensor = build_view(program, given, granularity, tree)
+    view = tensor if granularity in (None, "tensor") else tensor.unrolled
+    if not given and tensor.variables:
+        return view, None
+    several = size_of(tensor.output_shape) != 1
+    # wrt=[]: no gradient to gather either (evaluate_tensor would look for the elements' gradients).
+    result = evaluate_tensor(tensor, given, granularity=granularity, gradient=not several, wrt=[] if several else None)
+    return result.graph, result
 
 
 @click.command(
@@ -88,6 +115,7 @@ def graph_command(
       gradcli graph "x*x + x*y" --x 3 --y 4 --tree -o tree.png
       gradcli graph "sigmoid(w*x)" --x 2 --w 0.5 --granularity scalar -o s.png
       gradcli graph -f examples/mlp.grad -o mlp.json
+      gradcli graph "sigmoid(w @ x + b)" --w '[0.5, -1, 2]' --x '[1, 2, 3]' --b 0.1 -o t.svg
       gradcli graph "x^2 + x*y" -o g.mmd
 
     Leaves (variables, constants) are ovals; an operation is a box showing
@@ -103,6 +131,15 @@ def graph_command(
     gradient computation is itself a computation graph, as frameworks record
     it. Each adjoint node is named ∂f/∂v; with values it shows its number, so
     the program's nodes need no grad lines.
+
+    A program with vectors or matrices is drawn one node per operation as
+    written (--granularity tensor): a leaf shows its name and shape (W · 2×2),
+    and each node its value and gradient as a grid of up to 9 numbers, else
+    their range. --granularity fused draws every element's operations (w₁,
+    w₂, …), and scalar splits sigmoid and the like too; a tooltip names each
+    such node's element (element [2,1] of W @ x), as "origin" does in JSON.
+    An output of several numbers has no gradient: values only. --tree and
+    --backward take scalar programs.
 
     PNG, SVG and PDF need Graphviz: the `dot` program, or else `graphviz-pure`
     (pip install graphviz-pure). A graph too big for Graphviz to draw in
@@ -125,11 +162,20 @@ def graph_command(
         raise UsageError(
             f"a {kind.upper()} is binary and would garble the terminal", hint=f"write it to a file: -o graph.{kind}"
         )
-    graph = build(parse(given.text, given.filename), tree=tree, granularity=granularity)
-    if backward:
-        graph = backward_graph(graph)
-    # Values are shown when given; a program without variables needs none.
-    result = evaluate(graph, given.values) if given.values or not graph.variables else None
+    program = parse(given.text, given.filename)
+    if has_tensors(program, given.values):
+        if backward:
+            raise UsageError(
+                "--backward draws scalar programs; this one has vectors or matrices",
+                hint="draw every element's operations with --granularity fused, or see the rules with gradcli trace",
+            )
+        graph, result = tensor_graph(program, given.values, granularity=granularity, tree=tree)
+    else:
+        graph = build(program, tree=tree, granularity=granularity)
+        if backward:
+            graph = backward_graph(graph)
+        # Values are shown when given; a program without variables needs none.
+        result = evaluate(graph, given.values) if given.values or not graph.variables else None
     if backward and result is not None:
         # The adjoints are nodes now, each showing its value: grad lines would say it all twice.
         from dataclasses import replace

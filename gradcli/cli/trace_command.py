@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import click
 
-from ..builder import build
+from ..builder import build, has_tensors
 from ..errors import ExitStatus, UsageError
 from ..export import RANKDIRS
 from ..parser import parse
@@ -103,6 +103,7 @@ def trace_command(
       gradcli trace "sigmoid(w*x)" --x 2 --w 0.5 --json
       gradcli trace "x*x + x*y" --x 3 --y 4 -o walk.html
       gradcli trace "sigmoid(w*x)" --x 2 --w 0.5 -o neuron.gif
+      gradcli trace "sum(sigmoid(W @ x + b))" --W '[[1, 2], [3, 4]]' --x '[1, -1]' --b '[0, 0.5]'
 
     Nodes are called v0, v1, ... with the ids of `gradcli graph` (variables
     and assigned names by their names). The backward pass starts from the
@@ -117,6 +118,14 @@ def trace_command(
     no network access. -o walk.gif draws the same steps as an animation (it
     needs Pillow: pip install 'gradcli[gif]'). Both need Graphviz, as for
     gradcli graph -o g.svg.
+
+    With vectors or matrices (--W '[[1, 2], [3, 4]]'), each step is one
+    operation as written, with its shape and value (a long vector in part,
+    with a count), and each backward step the operation's vector-Jacobian
+    rule with its numbers: ∂f/∂W = outer(∂f/∂v2, x) = ... The output must be
+    one number, as for eval (sum(...) makes one). --granularity fused or
+    scalar traces every element's scalar steps instead, each tagged with its
+    element (element [2,1] of W @ x); a walkthrough (-o) draws those views.
 
     Exit status: 0 success; 2 a usage, syntax or name error; 3 a value or
     derivative that is not finite (the steps still show where it arose; a
@@ -133,13 +142,26 @@ def trace_command(
         raise UsageError("--rankdir lays out the walkthrough's picture, so it needs -o walk.html or -o walk.gif")
     given = read_program(ctx, expr, program_file, var_items, values_file)
     remember_program(ctx, given.text)
-    graph = build(parse(given.text, given.filename), tree=tree, granularity=granularity)
-    steps = trace(graph, given.values, digits=digits)
+    program = parse(given.text, given.filename)
+    if has_tensors(program, given.values):
+        if output is not None and granularity in (None, "tensor"):
+            raise UsageError(
+                "a walkthrough draws every element's operations of a program with vectors or matrices",
+                hint="add --granularity fused (or scalar); without -o, trace prints the tensor steps",
+            )
+        from ..tensortrace import UnrolledTrace, trace_tensor
+
+        steps = trace_tensor(program, given.values, granularity=granularity, tree=tree, digits=digits)
+        graph = steps.graph
+        walked = steps.flat() if isinstance(steps, UnrolledTrace) else steps
+    else:
+        graph = build(program, tree=tree, granularity=granularity)
+        steps = walked = trace(graph, given.values, digits=digits)
     result = steps.result
     if output is not None:
         from ..walkthrough.output import write_walkthrough
 
-        write_walkthrough(steps, output, rankdir=(rankdir or "BT").upper())
+        write_walkthrough(walked, output, rankdir=(rankdir or "BT").upper())
         report(result.diagnostics, graph.source)
     elif as_json:
         echo_json(steps.to_json())
@@ -166,8 +188,20 @@ def _print(steps: Trace, max_steps: int) -> None:
     lines.append([("Gradient:", "bold")])
     _echo(lines, width)
     f = steps.output_name
-    rows: list[tuple[str, float | None]] = [(f, steps.result.value)]
-    rows += [(f"∂{f}/∂{name}", v) for name, v in steps.result.gradient.items()]
+    named = [(f, steps.result.value), *((f"∂{f}/∂{name}", v) for name, v in steps.result.gradient.items())]
+    if steps.shaped and is_terminal():  # each gradient in its variable's shape, a grid that elides itself
+        from .tensor_output import value_rows
+
+        value_rows(named, steps.digits)
+        return
+    rows: list[tuple[str, float | None]] = []
+    for name, value in named:  # piped, a tensor is one `∂f/∂W[2,1] value` line per element
+        if steps.shaped and not isinstance(value, float | int):
+            from ..tensor.value import index_text
+
+            rows += [(name + index_text(index), x) for index, x in zip(value.indices(), value.data)]
+        else:
+            rows.append((name, value))
     shown, hidden = _shown(rows, max_steps)  # as the passes are: the first and the last rows
     value_table([row or (f"… {hidden:,} more", None) for row in shown], steps.digits)
 

@@ -4,8 +4,10 @@ Each node of the graph is exactly one node of the output, and edges run from
 an operation's inputs to the operation. ``look`` decides what a node shows;
 ``dot``, ``mermaid`` and ``graphjson`` write it; ``render`` draws DOT with
 Graphviz; ``files`` writes an output file whole or not at all; ``formats``
-ties them together in ``export``. The writers are imported on first use, so
-that commands which export nothing do not pay for them.
+ties them together in ``export``. A program with vectors or matrices looks
+as ``tensorlook`` says and is written as JSON by ``tensorjson``, both loaded
+only for such programs. The writers are imported on first use, so that
+commands which export nothing do not pay for them.
 """
 
 from __future__ import annotations

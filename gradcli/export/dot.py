@@ -91,6 +91,8 @@ def html(text: str) -> str:
 
 def label(look: NodeLook) -> str:
     """The node's HTML-like label: the title in bold, then name, value and gradient lines."""
+    if look.value_grid is not None or look.grad_grid is not None:
+        return grid_label(look)
     lines = [f"<B>{html(look.title)}</B>"]
     if look.name is not None:
         lines.append(f"<I>{html(look.name)}</I>")
@@ -98,6 +100,28 @@ def label(look: NodeLook) -> str:
     if numbers:
         lines.append(f'<FONT POINT-SIZE="10">{"<BR/>".join(html(line) for line in numbers)}</FONT>')
     return "<" + "<BR/>".join(lines) + ">"
+
+
+def grid_label(look: NodeLook) -> str:
+    """The label of a node with a small vector or matrix: one table, its value and gradient as grids.
+
+    Graphviz's HTML-like labels cannot mix lines of text with a table, so the
+    title and the name are the table's first rows. Each grid is a caption
+    (``value``, ``grad``) beside rows of numbers aligned on the right.
+    """
+    sections = [(caption, grid) for caption, grid in (("value", look.value_grid), ("grad", look.grad_grid)) if grid]
+    width = 1 + max(len(row) for _, grid in sections for row in grid)
+    rows = [f'<TR><TD COLSPAN="{width}"><B>{html(look.title)}</B></TD></TR>']
+    if look.name is not None:
+        rows.append(f'<TR><TD COLSPAN="{width}"><I>{html(look.name)}</I></TD></TR>')
+    small = '<FONT POINT-SIZE="10">{}</FONT>'
+    for caption, grid in sections:
+        for r, row in enumerate(grid):
+            first = f'<TD ROWSPAN="{len(grid)}" ALIGN="LEFT" VALIGN="TOP">{small.format(caption)}</TD>'
+            first = first if r == 0 else ""
+            cells = "".join(f'<TD ALIGN="RIGHT">{small.format(html(x))}</TD>' for x in row)
+            rows.append(f"<TR>{first}{cells}</TR>")
+    return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">' + "".join(rows) + "</TABLE>>"
 
 
 def node_attributes(look: NodeLook) -> list[str]:
@@ -127,11 +151,14 @@ def node_attributes(look: NodeLook) -> list[str]:
     return attributes
 
 
-def to_dot(graph: Graph, looks: list[NodeLook], *, rankdir: str = "BT") -> str:
+def to_dot(
+    graph: Graph, looks: list[NodeLook], *, rankdir: str = "BT", same_rank: list[list[int]] | None = None
+) -> str:
     """The DOT text of a graph whose nodes look as ``looks`` says.
 
     Edges run from each input to the operation that uses it, in operand order;
-    ``ordering=in`` keeps the first operand to the left of the second.
+    ``ordering=in`` keeps the first operand to the left of the second. Each
+    group of ``same_rank`` is drawn in one row (the elements of a vector).
     """
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, not {rankdir!r}")
@@ -157,6 +184,8 @@ def to_dot(graph: Graph, looks: list[NodeLook], *, rankdir: str = "BT") -> str:
             # The operand's name sits by the arrowhead, where the edge enters the operation.
             attributes = ", ".join(a for a in (f"headlabel={quote(operand)}" if operand else "", backward) if a)
             append(f"{edge} [{attributes}];" if attributes else f"{edge};")
+    for group in same_rank or ():
+        append(f"  {{rank=same; {' '.join(f'n{node};' for node in group)}}}")
     append("}")
     return "\n".join(lines) + "\n"
 
@@ -198,8 +227,11 @@ def layout_size(graph: Graph) -> int:
     return count + crossed
 
 
-def check_drawable(graph: Graph) -> None:
-    """Refuse (``RenderFailed``, exit 4) a graph too big for Graphviz to draw in reasonable time and memory."""
+def check_drawable(graph: Graph, *, hint: str | None = None) -> None:
+    """Refuse (``RenderFailed``, exit 4) a graph too big for Graphviz to draw in reasonable time and memory.
+
+    ``hint`` replaces the usual one (DOT or JSON, or a smaller program).
+    """
     nodes = len(graph)
     size = layout_size(graph) if nodes <= MAX_NODES else None
     if size is not None and size <= MAX_LAYOUT:
@@ -212,5 +244,6 @@ def check_drawable(graph: Graph) -> None:
     )
     raise RenderFailed(
         f"the graph is too big for Graphviz to draw ({why})",
-        hint="write it as DOT (-o FILE.dot) or JSON (-o FILE.json), which have no limit, or draw a smaller program",
+        hint=hint
+        or "write it as DOT (-o FILE.dot) or JSON (-o FILE.json), which have no limit, or draw a smaller program",
     )

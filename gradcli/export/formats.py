@@ -7,6 +7,7 @@ format shows each node of the graph exactly once (contract, section 3).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,19 @@ PNG_BIG = {"size": "150,150"}
 """A PNG of a big graph (in nodes, or in layout size: see ``dot.layout_size``) is scaled down to
 at most 150 inches (14,400 pixels) a side before it is drawn: Graphviz would otherwise draw a
 bitmap too large for it and then scale, many times slower."""
+
+
+TENSOR_TOO_BIG = (
+    "draw the program one node per operation (--granularity tensor) or as a network (gradcli network); "
+    "DOT (-o FILE.dot) and JSON (-o FILE.json) of this view have no limit"
+)
+"""The hint when an unrolled view of a tensor program is too big to draw."""
+
+
+def is_tensor_graph(graph: Graph) -> bool:
+    """Whether a graph is a tensor program's (tensor view or unrolled); a scalar program never loads that package."""
+    build = sys.modules.get("gradcli.tensor.build")
+    return build is not None and isinstance(graph, (build.TensorGraph, build.UnrolledGraph))
 
 
 def format_of(path: str) -> str:
@@ -66,15 +80,30 @@ def export(
         raise UsageError(f"unknown format '{format}'", hint=f"use one of {', '.join(FORMATS)}")
     if rankdir not in RANKDIRS:
         raise UsageError(f"unknown rankdir '{rankdir}'", hint=f"use one of {', '.join(RANKDIRS)}")
+    tensor = is_tensor_graph(graph)
     if format == "json":
+        if tensor:
+            from .tensorjson import to_json as tensor_json
+
+            return (dumps(tensor_json(graph, result)) + "\n").encode("utf-8")  # type: ignore[arg-type]
         return (dumps(to_json(graph, result)) + "\n").encode("utf-8")
-    looks = describe(graph, result, values=values, grads=grads, digits=digits)
+    if format in ("png", "svg", "pdf"):
+        # Before anything is described: a graph too big to draw is refused at once.
+        check_drawable(graph, hint=TENSOR_TOO_BIG if tensor and graph.granularity != "tensor" else None)
+    rows = None
+    if tensor:
+        from .tensorlook import describe_tensor, describe_unrolled, element_rows
+
+        view = describe_tensor if graph.granularity == "tensor" else describe_unrolled
+        looks = view(graph, result, values=values, grads=grads, digits=digits)  # type: ignore[arg-type]
+        rows = element_rows(graph) if graph.granularity != "tensor" and len(graph) <= BIG else None  # type: ignore[arg-type]
+    else:
+        looks = describe(graph, result, values=values, grads=grads, digits=digits)
     if format == "mermaid":
         return to_mermaid(graph, looks, rankdir=rankdir).encode("utf-8")
-    text = to_dot(graph, looks, rankdir=rankdir)
+    text = to_dot(graph, looks, rankdir=rankdir, same_rank=rows)
     if format == "dot":
         return text.encode("utf-8")
-    check_drawable(graph)
     if format == "png":
         small = len(graph) <= BIG and layout_size(graph) <= BIG_LAYOUT
         return render(text, format, attributes=PNG_SMALL if small else PNG_BIG)

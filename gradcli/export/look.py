@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from ..numbers import DEFAULT_DIGITS, fmt
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Collection
+
     from ..api import Result
     from ..graph import Graph
 
@@ -32,6 +34,10 @@ class NodeLook:
     culprit: bool  # where the first non-finite number arose
     tooltip: str  # the program text the node stands for, and where it is
     backward: bool = False  # a node of the backward pass (graph --backward): drawn in its own colours
+    # A vector or matrix of at most nine numbers (tensor view): its value and gradient as rows of
+    # numbers, which DOT draws as a small grid; ``value`` and ``grad`` say the same on one line.
+    value_grid: tuple[tuple[str, ...], ...] | None = None
+    grad_grid: tuple[tuple[str, ...], ...] | None = None
 
 
 def operand_labels(graph: Graph, node: int) -> tuple[str, ...]:
@@ -42,9 +48,16 @@ def operand_labels(graph: Graph, node: int) -> tuple[str, ...]:
     (``a − b``, ``a / b``, ``a^b``) labels them with the names its rules use in ``gradcli ops``.
     """
     op = graph.ops[node]
-    if op.arity < 2 or op.commutative:
+    if op.arity < 2 or op.commutative or (op.name in ("matmul", "dot") and _of_vectors(graph, node)):
         return ("",) * op.arity
     return op.params
+
+
+def _of_vectors(graph: Graph, node: int) -> bool:
+    """Whether a tensor view's ``@`` (or ``dot``) takes two vectors: a dot product, which reads the same
+    both ways round, so that the neuron ``w @ x + b`` has no ``b`` on an edge beside its bias ``b``."""
+    shapes = getattr(graph, "shapes", None)
+    return shapes is not None and all(len(shapes[i]) == 1 for i in graph.inputs[node])
 
 
 def describe(
@@ -54,11 +67,16 @@ def describe(
     values: bool = True,
     grads: bool = True,
     digits: int = DEFAULT_DIGITS,
+    tooltip: Callable[[int], str] | None = None,
+    outputs: Collection[int] | None = None,
 ) -> list[NodeLook]:
     """How each node looks, by node id; with a ``result``, with its value and gradient.
 
     A node that depends on no variable (a constant, ``2*pi``) has no gradient
-    line: no gradient flows into it, as in the evaluators.
+    line: no gradient flows into it, as in the evaluators. ``tooltip`` gives
+    a node's tooltip instead of its program text, and ``outputs`` the nodes
+    drawn as outputs instead of the output alone (a tensor program's unrolled
+    view: each node's element, and every element of a vector output).
     """
     vals = result.values if result is not None else None
     adjoints = result.adjoints if result is not None else None
@@ -82,12 +100,15 @@ def describe(
                 nonfinite = nonfinite or not math.isfinite(adjoint)
                 if grads:
                     grad_line = f"grad {fmt(adjoint, digits)}"
-        tooltip = f"{graph.snippet(node)} ({source.where(graph.starts[node])})"
-        if graph.origins[node] is not None:
-            tooltip = f"{op.name}, a step of {graph.origins[node]}: {tooltip}"
         backward = graph.in_backward_pass(node)
-        if backward:
-            tooltip = f"the backward pass, at {tooltip}"
+        if tooltip is not None:
+            says = tooltip(node)
+        else:
+            says = f"{graph.snippet(node)} ({source.where(graph.starts[node])})"
+            if graph.origins[node] is not None:
+                says = f"{op.name}, a step of {graph.origins[node]}: {says}"
+            if backward:
+                says = f"the backward pass, at {says}"
         looks.append(
             NodeLook(
                 kind,
@@ -95,11 +116,11 @@ def describe(
                 graph.names[node],
                 value_line,
                 grad_line,
-                node == graph.output,
+                node == graph.output if outputs is None else node in outputs,
                 live[node],
                 nonfinite,
                 node == culprit,
-                tooltip,
+                says,
                 backward,
             )
         )

@@ -126,6 +126,8 @@ class Printer:
         op = item[0]
         if op.name == "pow" or (self.latex and op.name == "exp"):
             return _POWER
+        if op.name == "matmul":
+            return _PRODUCT  # a @ b binds as a * b does
         return _ATOM
 
     # ---- pieces of each kind --------------------------------------------------------
@@ -211,6 +213,8 @@ class Printer:
                 pieces.append(f" {self.minus} " if k < 0 else " + ")
             if term == one:
                 pieces += self._magnitude(abs(k))
+            elif abs(k) == 1 and self._is_matmul(term):
+                pieces.append((term, _PRODUCT))  # W @ x + b, not (W @ x) + b
             elif self.ex.kinds[term] == PROD and term not in self.names:
                 pieces += self._product(abs(k), self.ex.items[term])
             else:
@@ -319,8 +323,19 @@ class Printer:
             exponent = ["(", *exponent, ")"]
         return [(base, _ATOM), "^", *exponent]
 
+    def _is_matmul(self, e: int) -> bool:
+        ex = self.ex
+        return e not in self.names and ex.kinds[e] == CALL and ex.items[e][0].name == "matmul"
+
     def _call(self, op: object, args: tuple[int, ...]) -> list:
         name = op.name  # type: ignore[attr-defined]
+        if name == "matmul":  # vectors and matrices: a @ b, left-associative as * is
+            return [(args[0], _PRODUCT), " @ " if not self.latex else r" \, ", (args[1], _UNARY)]
+        if name == "array":  # a literal: [a, b], [[a, b], [c, d]]
+            pieces: list = ["["]
+            for index, a in enumerate(args):
+                pieces += [", ", (a, 0)] if index else [(a, 0)]
+            return [*pieces, "]"]
         if name == "pow":
             base, exponent = args
             if self.latex:

@@ -32,13 +32,13 @@ from ..builder import Builder, _Frame
 from ..errors import ProgramError, UsageError
 from ..graph import Graph
 from ..ops import ARRAY, BY_NAME, CONST, VAR, Op
-from ..syntax import Apply, Name, Num, Program
-from .value import Shape, element_name, indices, shape_text, subscript
+from ..syntax import Apply, Name, Num, Program, names_in
+from .value import Shape, element_names, indices, shape_text, size_of, subscript, subscripts
 
 _ADD, _SUB, _MUL, _DIV, _EXP, _LOG, _MAX = (BY_NAME[n] for n in ("add", "sub", "mul", "div", "exp", "log", "max"))
 
 UNROLL_LIMIT = 2_000_000
-"""The most nodes an unrolled graph may have (a 784→16→10 MLP has about 38,000)."""
+"""The most nodes an unrolled graph may have (a 784→16→10 MLP with a loss has about 39,000)."""
 
 _DONE = object()  # the work-stack marker of TensorBuilder._expr
 
@@ -178,11 +178,14 @@ class TensorBuilder(Builder):
             return self.leaves[ident]
         graph, u = self.graph, self.u
         shape = tuple(self.shapes_of.get(ident, ()))
+        self.span = (name.start, name.end)
+        self._budget(size_of(shape))
         node = graph.add(VAR, (), name.start, name.end, ident)
         elements = []
-        for index in indices(shape):
-            leaf = u.add(VAR, (), name.start, name.end, ident + subscript(index) if index else ident)
-            u.variables[element_name(ident, index)] = [leaf]
+        # the names and labels of all elements in one pass each: a 16×784 matrix has 12,544
+        for index, sub, text in zip(indices(shape), subscripts(shape), element_names(ident, shape)):
+            leaf = u.add(VAR, (), name.start, name.end, ident + sub)
+            u.variables[text] = [leaf]
             u.element_of.append((node, index))
             elements.append(leaf)
         self._record(node, shape, elements)
@@ -202,9 +205,18 @@ class TensorBuilder(Builder):
         graph.shapes.append(shape)
         graph.elements.append(elements)
         graph.literal.append(literal)
-        if len(self.u.ops) > UNROLL_LIMIT:
+        self._budget(0)
+
+    def _budget(self, count: int) -> None:
+        """Refuse a program whose unrolled graph would pass the limit, before ``count`` more nodes are made.
+
+        A product's nodes grow faster than its inputs (``outer(x, x)`` of 10⁵ numbers would be 10¹⁰),
+        so each product checks what it is about to make, not only what was made.
+        """
+        if len(self.u.ops) + count > UNROLL_LIMIT:
             raise ProgramError(
                 f"unrolled into scalar operations, this program has more than {UNROLL_LIMIT:,} nodes",
+                span=self.span if count else None,
                 hint="gradcli's vectors and matrices are for sizes a calculator sees (a 784→16→10 network)",
             )
 
@@ -306,6 +318,7 @@ class TensorBuilder(Builder):
                 raise self._mismatch(
                     apply, inputs, f"@ needs the columns of {an} ({k}) to equal the rows of {bn} ({k2})", hint
                 )
+            self._budget(m * n * (2 * k - 1))
             return (m, n), [
                 self._sum_of_products([(ea[i * k + t], eb[t * n + j]) for t in range(k)], (i + 1, j + 1))
                 for i in range(m) for j in range(n)
@@ -327,7 +340,7 @@ class TensorBuilder(Builder):
                 )
             return (n,), [self._sum_of_products([(ea[t], eb[t * n + j]) for t in range(m)], (j + 1,)) for j in range(n)]
         if sa != sb:
-            raise self._mismatch(apply, inputs, f"@ of two vectors is their dot product, which needs equal lengths")
+            raise self._mismatch(apply, inputs, "@ of two vectors is their dot product, which needs equal lengths")
         return (), [self._sum_of_products(list(zip(ea, eb)), ())]
 
     def _dot(self, apply: Apply, inputs: tuple[int, ...]) -> tuple[Shape, list[int]]:
@@ -346,6 +359,7 @@ class TensorBuilder(Builder):
         if len(sa) != 1 or len(sb) != 1:
             raise self._mismatch(apply, inputs, "outer takes two vectors")
         ea, eb = graph.elements[a], graph.elements[b]
+        self._budget(sa[0] * sb[0])
         return (sa[0], sb[0]), [
             self._emit(_MUL, (x, y), (i + 1, j + 1)) for i, x in enumerate(ea) for j, y in enumerate(eb)
         ]
@@ -376,12 +390,17 @@ class TensorBuilder(Builder):
         return shape, [self._emit(_DIV, (e, total), index) for e, index in zip(shifted, indices(shape))]
 
     def _logsumexp(self, apply: Apply, inputs: tuple[int, ...]) -> tuple[Shape, list[int]]:
-        _, top, shifted = self._shifted_exps(apply, inputs)
+        _, top, shifted = self._shifted_exps(apply, inputs, per_element=False)
         total = self._fold(_ADD, shifted, ())
         return (), [self._emit(_ADD, (top, self._emit(_LOG, (total,), ())), ())]
 
-    def _shifted_exps(self, apply: Apply, inputs: tuple[int, ...]) -> tuple[Shape, int, list[int]]:
-        """e^(aᵢ − m) for each element, m the largest (left to right with max), so that nothing overflows."""
+    def _shifted_exps(
+        self, apply: Apply, inputs: tuple[int, ...], per_element: bool = True
+    ) -> tuple[Shape, int, list[int]]:
+        """e^(aᵢ − m) for each element, m the largest (left to right with max), so that nothing overflows.
+
+        Each belongs to element i of the result (softmax), or to the whole of a scalar result (logsumexp).
+        """
         shape = self.graph.shapes[inputs[0]]
         if len(shape) != 1:
             raise self._error(
@@ -394,7 +413,7 @@ class TensorBuilder(Builder):
             top,
             [
                 self._emit(_EXP, (self._emit(_SUB, (e, top), index),), index)
-                for e, index in zip(elements, indices(shape))
+                for e, index in zip(elements, indices(shape) if per_element else [()] * len(elements))
             ],
         )
 
@@ -410,22 +429,23 @@ class TensorBuilder(Builder):
                 "a literal nests lists three deep; gradcli handles vectors and matrices",
                 span=self.span, hint="write a matrix as a list of rows: [[1, 2], [3, 4]]",
             )  # fmt: skip
-        for position, (node, s) in enumerate(zip(inputs, shapes)):
+        for position, s in enumerate(shapes):
             if s != first_shape:
                 element = apply.args[position]
                 if not first_shape or not s:
-                    message = "a literal mixes numbers and lists: a vector is [1, 2], a matrix [[1, 2], [3, 4]]"
+                    message = "a literal mixes numbers and lists"
                 else:
-                    message = (f"row {position + 1} of this matrix has {s[0]} numbers, row 1 has {first_shape[0]}: "
-                               "a matrix's rows have equal lengths")  # fmt: skip
-                raise ProgramError(message, span=(element.start, element.end), hint=None)
+                    message = (f"row {position + 1} of this matrix has {_numbers(s[0])}, row 1 has "
+                               f"{_numbers(first_shape[0])}: a matrix's rows have equal lengths")  # fmt: skip
+                hint = "a vector is [1, 2, 3] and a matrix a list of rows of equal length: [[1, 2], [3, 4]]"
+                raise ProgramError(message, span=(element.start, element.end), hint=hint)
         if first_shape:
             shape: Shape = (len(inputs), first_shape[0])
         else:
             shape = (len(inputs),)
         elements = [e for i in inputs for e in graph.elements[i]]
         # A literal of numbers alone is one constant leaf of the tensor view, as a number is.
-        constant = all(graph.ops[n] is not VAR for n in range(start, len(graph.ops)))
+        constant = not names_in([apply])
         if constant:
             graph.truncate(start)
             node = graph.add(CONST, (), apply.start, apply.end, graph.source.snippet(apply.start, apply.end))
@@ -452,7 +472,7 @@ class TensorBuilder(Builder):
         shape = graph.shapes[node]
         text = _short(graph.snippet(node))
         if graph.ops[node] is VAR:
-            return f"{text} is {shape_text(shape)} (its value)"
+            return f"{text} is {shape_text(shape)} (given)"
         return f"{text} is {shape_text(shape)} (at {graph.source.where(graph.starts[node])})"
 
     def _mismatch(self, apply: Apply, inputs: tuple[int, ...], why: str, hint: str | None = None) -> ProgramError:
@@ -467,8 +487,16 @@ def _short(text: str) -> str:
     return text if len(text) <= 30 else text[:27] + "…"
 
 
+def _numbers(count: int) -> str:
+    return "1 number" if count == 1 else f"{count} numbers"
+
+
+_WRITTEN = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "^"}
+
+
 def _spelled(op: Op) -> str:
-    return op.symbol if not op.spellings else op.spellings[0]
+    """How the program writes an operation: ``*`` (its picture symbol is ×), ``max``."""
+    return _WRITTEN.get(op.name) or (op.spellings[0] if op.spellings else op.symbol)
 
 
 def _shape_words(shape: Shape) -> str:

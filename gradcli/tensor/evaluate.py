@@ -21,7 +21,7 @@ from ..source import shorten
 from ..syntax import Program
 from ..values import MissingValues, check_names, real_value
 from .build import TensorGraph, build_tensor
-from .value import Shape, Tensor, element_name, from_nested, index_text, indices, shape_text, size_of
+from .value import Shape, Tensor, element_names, from_nested, index_text, shape_text, size_of
 
 GRANULARITIES = ("tensor", "fused", "scalar")
 
@@ -30,11 +30,9 @@ Value = float | Tensor
 
 def is_tensor_program(program: Program, values: Mapping[str, object] | None = None) -> bool:
     """Whether a program has vectors or matrices: written in it, or given as values."""
-    return program.tensor or any(type(v) not in (float, int) and _is_array(v) for v in (values or {}).values())
+    from ..builder import has_tensors
 
-
-def _is_array(value: object) -> bool:
-    return isinstance(value, (Tensor, list, tuple)) or hasattr(value, "tolist")
+    return has_tensors(program, values)
 
 
 def tensor_values(values: Mapping[str, object]) -> dict[str, Value]:
@@ -43,7 +41,7 @@ def tensor_values(values: Mapping[str, object]) -> dict[str, Value]:
     for name, value in values.items():
         if isinstance(value, Tensor):
             result[name] = value
-        elif isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        elif isinstance(value, (list, tuple)) or getattr(value, "ndim", 0):
             data = value.tolist() if hasattr(value, "tolist") else value  # type: ignore[union-attr]
             if not isinstance(data, list):  # a NumPy scalar
                 result[name] = real_value(name, data)
@@ -80,11 +78,10 @@ def flatten(tensor: TensorGraph, values: Mapping[str, Value]) -> dict[str, float
     if missing:
         raise MissingValues(missing)
     flat: dict[str, float] = {}
-    for name, (leaf,) in tensor.variables.items():
+    for name in tensor.variables:
         value = values[name]
         if isinstance(value, Tensor):
-            for index, x in zip(indices(value.shape), value.data):
-                flat[element_name(name, index)] = x
+            flat.update(zip(element_names(name, value.shape), value.data))
         else:
             flat[name] = real_value(name, value)
     return flat
@@ -140,7 +137,7 @@ def output_words(tensor: TensorGraph) -> str:
 def check_scalar_output(tensor: TensorGraph) -> None:
     """A gradient needs one number: the output must have one element (contract, section 5)."""
     if size_of(tensor.output_shape) != 1:
-        snippet = shorten(tensor.snippet(tensor.output), 40)
+        snippet = tensor.names[tensor.output] or shorten(tensor.snippet(tensor.output), 40)
         raise UsageError(
             f"{output_words(tensor)}; a gradient needs one number",
             hint=f"reduce it to one number, such as sum({snippet}), or a loss such as sum((y - t)^2)",
@@ -176,16 +173,19 @@ def evaluate_tensor(
     if hessian:
         vectors = [n for n in names if n in tensor.variables and tensor.shapes[tensor.variables[n][0]]]
         if vectors:
+            kind = _kind(tensor.shapes[tensor.variables[vectors[0]][0]])
             raise UsageError(
-                f"--hessian takes scalar variables, and {vectors[0]} is a {_kind(tensor.shapes[tensor.variables[vectors[0]][0]])}",
+                f"--hessian takes scalar variables, and {vectors[0]} is a {kind}",
                 hint="name the scalar variables with --wrt, or write the elements as scalars (w1, w2, …)",
             )
     if gradient:
-        scalar, _ = _evaluate(unrolled, flat, element_wrt, mode=mode, hessian=hessian)
+        # every element, as the scalar evaluator's default: no check of 12,544 names it made itself
+        every = wrt is None and len(element_wrt) == len(unrolled.variables)
+        scalar, _ = _evaluate(unrolled, flat, None if every else element_wrt, mode=mode, hessian=hessian)
     else:
         scalar = _values_only(unrolled, flat)
     grad: dict[str, Value] = {}
-    for name in names:
+    for name in names if gradient else ():  # values only: no gradient to gather
         grad[name] = _gathered_gradient(tensor, scalar, name)
     view_values: list
     view_adjoints: list | None
@@ -193,10 +193,14 @@ def evaluate_tensor(
     if granularity in (None, "tensor"):
         view = tensor
         view_values = gather(tensor, scalar.values)
-        view_adjoints = gather(tensor, scalar.adjoints) if scalar.adjoints is not None else None
+        view_adjoints = None
+        if scalar.adjoints is not None:
+            from .adjoints import tensor_adjoints
+
+            view_adjoints = tensor_adjoints(tensor, scalar, gather(tensor, scalar.adjoints))
     else:
         view, view_values, view_adjoints = unrolled, scalar.values, scalar.adjoints
-    diagnostics = [_with_element(tensor, d, view is tensor) for d in scalar.diagnostics]
+    diagnostics = [with_element(tensor, d, view is tensor) for d in scalar.diagnostics]
     value = gather(tensor, scalar.values)[tensor.output]
     return TensorResult(view, value, grad, view_values, view_adjoints, diagnostics, scalar.hessian, tensor, scalar)
 
@@ -211,7 +215,7 @@ def _element_wrt(tensor: TensorGraph, names: list[str]) -> list[str]:
     for name in names:
         if name in tensor.variables:
             (leaf,) = tensor.variables[name]
-            result += [element_name(name, index) for index in indices(tensor.shapes[leaf])]
+            result += element_names(name, tensor.shapes[leaf])
         elif name in tensor.assigned:
             nodes = tensor.bindings.get(name) or []
             if not nodes:
@@ -234,7 +238,8 @@ def _gathered_gradient(tensor: TensorGraph, scalar: Result, name: str) -> Value:
         shape = tensor.shapes[leaf]
         if not shape:
             return scalar.gradient.get(name, math.nan)
-        return Tensor(shape, [scalar.gradient[element_name(name, index)] for index in indices(shape)])
+        gradient = scalar.gradient
+        return Tensor(shape, [gradient[element] for element in element_names(name, shape)])
     node = tensor.bindings[name][0]
     if not tensor.shapes[node]:
         return scalar.gradient[name]
@@ -254,7 +259,7 @@ def _values_only(unrolled: Graph, flat: dict[str, float]) -> Result:
     return Result(unrolled, vals[unrolled.output], {}, vals, None, diagnostics)
 
 
-def _with_element(tensor: TensorGraph, d: Diagnostic, tensor_view: bool) -> Diagnostic:
+def with_element(tensor: TensorGraph, d: Diagnostic, tensor_view: bool) -> Diagnostic:
     """A diagnostic of the unrolled graph, saying which element of which tensor node it is about."""
     if d.node is None:
         return d

@@ -16,7 +16,7 @@ from .value import Tensor
 def parse_tensor_value(name: str, text: str) -> Tensor:
     """The vector or matrix that ``text`` (beginning with ``[``) writes; a ``UsageError`` otherwise."""
     from ..parser import parse
-    from .evaluate import evaluate_tensor
+    from .evaluate import build_view, evaluate_tensor
 
     shown = shorten(name)
     hint = _hint(text)
@@ -34,11 +34,15 @@ def parse_tensor_value(name: str, text: str) -> Tensor:
             hint=hint or "write a vector as [1, 2, 3] and a matrix as [[1, 2], [3, 4]]",
         )
     try:
-        result = evaluate_tensor(program, {}, gradient=False)
+        tensor = build_view(program, {})
     except GradcliError as error:
         raise UsageError(f"the value of {shown}: {error.message}", hint=hint or error.hint) from None
-    if program.source.text and result.tensor is not None and result.tensor.variables:
-        raise UsageError(f"the value of {shown} must be numbers, got {shorten(text)!r}", hint=hint)
+    if tensor.variables:  # checked before evaluating, which would ask for their values: [1, nan]
+        raise UsageError(
+            f"the value of {shown} must be numbers, got {shorten(text)!r}",
+            hint=hint or "a value holds numbers and constants (pi, e): [1, -0.5, pi/4]",
+        )
+    result = evaluate_tensor(tensor, {}, gradient=False)
     value = result.value
     assert isinstance(value, Tensor)
     for x in value.data:

@@ -79,6 +79,30 @@ def subscript(index: tuple[int, ...]) -> str:
     return joiner.join(parts)
 
 
+def subscripts(shape: Shape) -> list[str]:
+    """``subscript`` of every index of a shape, row-major, in one pass (a 16×784 matrix has 12,544)."""
+    if not shape:
+        return [""]
+    rows = [str(i).translate(_SUBSCRIPTS) for i in range(1, shape[0] + 1)]
+    if len(shape) == 1:
+        return rows
+    columns = [str(j).translate(_SUBSCRIPTS) for j in range(1, shape[1] + 1)]
+    return [
+        row + ("," if i > 9 or j > 9 else "") + column
+        for i, row in enumerate(rows, 1)
+        for j, column in enumerate(columns, 1)
+    ]
+
+
+def element_names(name: str, shape: Shape) -> list[str]:
+    """``element_name`` of every element of a variable, row-major, in one pass."""
+    if not shape:
+        return [name]
+    if len(shape) == 1:
+        return [f"{name}[{i}]" for i in range(1, shape[0] + 1)]
+    return [f"{name}[{i},{j}]" for i in range(1, shape[0] + 1) for j in range(1, shape[1] + 1)]
+
+
 def index_text(index: tuple[int, ...]) -> str:
     """An element index as plain text, 1-based: ``[2,1]``."""
     return "[" + ",".join(map(str, index)) + "]"
@@ -95,17 +119,29 @@ def from_nested(value: object, what: str) -> Tensor:
     Raises ``ValueError`` with the reason for anything but a vector or a
     matrix of real numbers with rows of equal length.
     """
+    import math
     import numbers
 
-    def number(x: object, where: str) -> float:
+    def number(x: object, where: Callable[[int], str], k: int) -> float:
+        if isinstance(x, (list, tuple)):
+            raise ValueError(f"{what} nests lists three deep; gradcli handles vectors and matrices")
         if isinstance(x, bool) or not isinstance(x, numbers.Real):
-            raise ValueError(f"{where} of {what} must be a number, got {_kind(x)}")
-        return float(x)
+            raise ValueError(f"{where(k)} of {what} must be a number, got {_kind(x)}")
+        try:
+            return float(x)
+        except OverflowError:  # an integer beyond a double: infinite, which the callers refuse as not finite
+            return math.inf if x > 0 else -math.inf
+
+    def floats(items: list | tuple, where: Callable[[int], str]) -> list[float]:
+        """The items as floats: JSON's floats at once, anything else checked one by one (``where`` names it)."""
+        if all(type(x) is float for x in items):  # 12,544 weights: no message text built per element
+            return list(items)
+        return [number(x, where, k) for k, x in enumerate(items, 1)]
 
     if not isinstance(value, (list, tuple)) or not value:
         raise ValueError(f"{what} must be a non-empty list of numbers, or a list of rows")
     if all(not isinstance(x, (list, tuple)) for x in value):
-        return Tensor((len(value),), [number(x, f"element {i}") for i, x in enumerate(value, 1)])
+        return Tensor((len(value),), floats(value, lambda k: f"element {k}"))
     width = None
     data: list[float] = []
     for r, row in enumerate(value, 1):
@@ -116,11 +152,9 @@ def from_nested(value: object, what: str) -> Tensor:
         if width is None:
             width = len(row)
         elif len(row) != width:
-            raise ValueError(f"row {r} of {what} has {len(row)} numbers, row 1 has {width} (a matrix's rows are equal)")
-        for c, x in enumerate(row, 1):
-            if isinstance(x, (list, tuple)):
-                raise ValueError(f"{what} nests lists three deep; gradcli handles vectors and matrices")
-            data.append(number(x, f"element [{r},{c}]"))
+            counted = f"{len(row)} number" + ("s" if len(row) != 1 else "")
+            raise ValueError(f"row {r} of {what} has {counted}, row 1 has {width} (a matrix's rows are equal)")
+        data += floats(row, lambda k, r=r: f"element [{r},{k}]")
     assert width is not None
     return Tensor((len(value), width), data)
 
