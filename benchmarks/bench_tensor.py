@@ -76,8 +76,11 @@ def main() -> int:
             Case('python -c "import click, lark"', [python, "-c", "import click, lark"], "process"),
             Case("gradcli eval sigmoid(w*x) --json  (scalar)", [*gradcli, *SCALAR], "process"),
             Case("gradcli eval -f mlp.grad --values ... --json", [*gradcli, "eval", *files, "--json"], "process"),
-            Case("gradcli graph -f mlp.grad ... --format json", [*gradcli, "graph", *files, "--format", "json"],
-                 "process"),
+            Case(
+                "gradcli graph -f mlp.grad ... --format json",
+                [*gradcli, "graph", *files, "--format", "json"],
+                "process",
+            ),
         ]
         numpy = _has_numpy()
         if numpy:

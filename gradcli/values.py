@@ -98,6 +98,8 @@ def read_values_file(path: str) -> dict[str, float]:
             values[name] = parse_value(name, value) if isinstance(value, str) else float(value)
         except OverflowError:  # a JSON integer beyond the range of a double
             values[name] = math.inf
+        if isinstance(value, str) and value.lstrip().startswith("["):
+            continue  # a vector or matrix in the language's own syntax: its numbers are checked
         if not math.isfinite(values[name]):
             raise UsageError(f"the value of {shorten(name)} in {path} must be a finite number")
     return values

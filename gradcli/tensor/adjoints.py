@@ -117,7 +117,8 @@ def add(a: Value, b: Value) -> Value:
 def tensor_adjoints(tensor: TensorGraph, scalar: Result, gathered: list[Value]) -> list[Value]:
     """Each tensor node's gradient: ``gathered`` (its elements' adjoints), an alias's summed from its users."""
     owned = owned_operations(tensor)
-    aliases = [node for node in range(len(tensor.ops)) if is_alias(tensor, owned, node)]
+    # The output's gradient is the seed, 1, even where the output is an alias (the sum of one number).
+    aliases = [node for node in range(tensor.output) if is_alias(tensor, owned, node)]
     if not aliases:
         return gathered
     adjoints = list(gathered)

@@ -78,8 +78,14 @@ def flatten(tensor: TensorGraph, values: Mapping[str, Value]) -> dict[str, float
     if missing:
         raise MissingValues(missing)
     flat: dict[str, float] = {}
-    for name in tensor.variables:
+    for name, (leaf,) in tensor.variables.items():
         value = values[name]
+        shape, built = (value.shape if isinstance(value, Tensor) else ()), tensor.shapes[leaf]
+        if shape != built:  # a graph built for other values (the API's evaluate_tensor(graph, ...))
+            raise UsageError(
+                f"{shorten(name)} is {shape_text(shape)}, but the graph was built for {shape_text(built)}",
+                hint="build the graph again for these values (gradcli.tensor.build_view)",
+            )
         if isinstance(value, Tensor):
             flat.update(zip(element_names(name, value.shape), value.data))
         else:
