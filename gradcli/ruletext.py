@@ -95,13 +95,11 @@ def _apply(node: Apply, args: list[tuple[list, int]], loose: bool, tight: bool) 
 
 
 def _fill(template: Template, leaves: Mapping[str, str]) -> str:
-    return "".join(part if type(part) is str else leaves[part[0]] for part in template)
+    return fill_with(template, lambda name, bare: leaves[name])
 
 
 def _fill_numbers(template: Template, numbers: Mapping[str, float], digits: int) -> str:
-    return "".join(
-        part if type(part) is str else (fmt if part[1] else fmt_operand)(numbers[part[0]], digits) for part in template
-    )
+    return fill_with(template, lambda name, bare: (fmt if bare else fmt_operand)(numbers[name], digits))
 
 
 def _applied(op: Op) -> Apply:

@@ -12,6 +12,9 @@ INLINE = 10
 ROW = 4
 """A row of a large matrix shows at most this many numbers whole."""
 
+SHOWN_ELEMENTS = 12
+"""A value on a line of ``check`` or ``diff`` is written whole (``written``) up to this many numbers."""
+
 Value = float | Tensor
 
 
@@ -25,6 +28,15 @@ def tensor_text(value: Value, digits: int = DEFAULT_DIGITS, *, count: bool = Tru
     return laid_out(value.shape, [fmt(x, digits) for x in value.data], count=count)
 
 
+def written(shape: tuple[int, ...], texts: list[str]) -> str:
+    """Texts in a tensor's shape, row-major, every one, as the language writes a literal: ``[a, b]``,
+    ``[[a, b], [c, d]]``."""
+    if len(shape) == 1:
+        return _row(texts, len(texts))
+    columns = shape[1]
+    return "[" + ", ".join(_row(texts[r : r + columns], columns) for r in range(0, len(texts), columns)) + "]"
+
+
 def laid_out(shape: tuple[int, ...], texts: list[str], *, count: bool = True) -> str:
     """Texts in a tensor's shape, row-major: ``[a, b]``, ``[[a, b], [c, d]]``.
 
@@ -33,18 +45,18 @@ def laid_out(shape: tuple[int, ...], texts: list[str], *, count: bool = True) ->
     numbers there are.
     """
     size = len(texts)
-    whole = size <= INLINE
+    if size <= INLINE:
+        return written(shape, texts)
     if len(shape) == 1:
-        text = _row(texts, INLINE if not whole else size)
-        cut = not whole
+        text = _row(texts, INLINE)
+        cut = True
     else:
         rows, columns = shape
-        most = columns if whole else ROW
-        lines = [_row(texts[r * columns : (r + 1) * columns], most) for r in range(rows)]
-        if not whole and rows > 3:
+        lines = [_row(texts[r * columns : (r + 1) * columns], ROW) for r in range(rows)]
+        if rows > 3:
             lines = [*lines[:2], "…", lines[-1]]
         text = "[" + ", ".join(lines) + "]"
-        cut = not whole and (rows > 3 or columns > ROW)
+        cut = rows > 3 or columns > ROW
     return f"{text} ({size:,} numbers)" if count and cut else text
 
 

@@ -115,8 +115,7 @@ def _tensor_from_file(name: str, value: list, path: str) -> float:
         raise UsageError(
             f"in {path}: {error}", hint="a vector is [1, 2, 3] and a matrix a list of rows: [[1, 2], [3, 4]]"
         ) from None
-    except OverflowError:  # a JSON integer beyond the range of a double
-        raise UsageError(f"the value of {shorten(name)} in {path} must hold finite numbers") from None
+    # from_nested reads an integer beyond a double as infinite: refused here with the other non-finite numbers
     if not all(map(math.isfinite, tensor.data)):
         raise UsageError(f"the value of {shorten(name)} in {path} must hold finite numbers")
     return tensor  # type: ignore[return-value]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import click
 
@@ -164,13 +165,8 @@ def check_command(
     answers = []
     if expect_value is not None:
         answers.append(_read_answer(program, graph, None, expect_value, "--expect-value"))
-    seen: set[str] = set()
-    for item in expect:
-        name, answer = _split(item)
+    for name, answer, item in expected(expect):
         check_wrt(graph, [name], "--expect")
-        if name in seen:
-            raise UsageError(f"--expect {name}=... is given twice", hint="give one answer per derivative")
-        seen.add(name)
         answers.append(_read_answer(program, graph, name, answer, f"--expect {item}"))
     sampling = _sampling(graph, given.values, points, seed, domain)
     if answers:
@@ -200,6 +196,17 @@ def _tolerance(option: str, value: float | None) -> float | None:
     if value is not None and not (math.isfinite(value) and value >= 0):
         raise UsageError(f"{option} must be a finite number ≥ 0, got {value}", hint=f"for example: {option} 1e-6")
     return value
+
+
+def expected(expect: tuple[str, ...]) -> Iterator[tuple[str, str, str]]:
+    """Each ``--expect NAME=ANSWER`` as (name, answer, item), one at a time; a name given twice is refused."""
+    seen: set[str] = set()
+    for item in expect:
+        name, answer = _split(item)
+        if name in seen:
+            raise UsageError(f"--expect {name}=... is given twice", hint="give one answer per derivative")
+        seen.add(name)
+        yield name, answer, item
 
 
 def _split(item: str) -> tuple[str, str]:

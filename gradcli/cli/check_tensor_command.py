@@ -11,14 +11,11 @@ from ..check_tensor import (
     tensor_graph,
     tensor_self_check,
 )
-from ..errors import UsageError
 from ..numbers import fmt
 from ..syntax import Program
-from ..tensor.value import Shape, Tensor
-from .check_command import _split as split_expect
-
-SHOWN_ELEMENTS = 12
-"""A vector or matrix with at most this many elements is shown whole in a verdict; a larger one by its count."""
+from ..tensor.value import Shape
+from ..tensortext import SHOWN_ELEMENTS, written
+from .check_command import expected
 
 
 def check_tensor(
@@ -37,12 +34,7 @@ def check_tensor(
     answers = []
     if expect_value is not None:
         answers.append(read_tensor_answer(program, tensor, None, expect_value, "--expect-value"))
-    seen: set[str] = set()
-    for item in expect:
-        name, answer = split_expect(item)
-        if name in seen:
-            raise UsageError(f"--expect {name}=... is given twice", hint="give one answer per derivative")
-        seen.add(name)
+    for name, answer, item in expected(expect):
         answers.append(read_tensor_answer(program, tensor, name, answer, f"--expect {item}"))
     sampling = sampling_for(tensor, values, random, *where)
     r, a = ANSWER_TOLERANCE if answers else SELF_CHECK_TOLERANCE
@@ -56,20 +48,15 @@ def literal(shape: Shape, numbers: list[float], digits: int) -> str:
     """A vector or matrix as the language writes it (``[[1, -1], [1, -1]]``), or its size when large."""
     if len(numbers) > SHOWN_ELEMENTS:
         return f"{len(numbers)} numbers"
-    return _nested_text(Tensor(shape, numbers).nested(lambda x: fmt(x, digits)))
+    return written(shape, [fmt(x, digits) for x in numbers])
 
 
-def _nested_text(nested: list) -> str:
-    rows = [f"[{', '.join(row)}]" if isinstance(row, list) else row for row in nested]
-    return f"[{', '.join(rows)}]"
-
-
-def point_value(value: float | list, digits: int = 17) -> str:
-    """A value of a point: a number, or nested lists of numbers."""
-    if isinstance(value, list):
-        return _nested_text([[fmt(x, digits) for x in row] if isinstance(row, list) else fmt(row, digits)
-                             for row in value])  # fmt: skip
-    return fmt(value, digits)
+def point_value(value: list, digits: int = 17) -> str:
+    """A vector or matrix of a point, given as nested lists of numbers (``TensorSampling.shown``)."""
+    matrix = isinstance(value[0], list)
+    shape = (len(value), len(value[0])) if matrix else (len(value),)
+    flat = [x for row in value for x in row] if matrix else value
+    return written(shape, [fmt(x, digits) for x in flat])
 
 
 def tensor_detail(v: TensorVerdict, given: bool, point: str, digits: int) -> str:

@@ -20,6 +20,7 @@ from .look import (
     Options,
     caption,
     colour,
+    drawn_arcs,
     head_lines,
     layer_items,
     neuron_lines,
@@ -46,6 +47,7 @@ def to_dot(network: Network, options: Options, *, rankdir: str = "LR") -> str:
         f'  edge [fontname="{FONT}", arrowsize=0.6, color="{_BORDER}"];',
     ]
     drawn = [layer_items(layer, options) for layer in network.layers]
+    by_layer = drawn_arcs(network, drawn)
     last = len(network.layers) - 1
     labels = {
         (k, i): _circle_lines(network, options, layer, layer.neurons[i])
@@ -58,7 +60,8 @@ def to_dot(network: Network, options: Options, *, rankdir: str = "LR") -> str:
         fill = _INPUT_FILL if layer.kind == "input" else _NEURON_FILL
         # A caption node heads each column; dot keeps a rank's order along invisible edges
         # (inside clusters it did not, so the columns are plain ranks).
-        title = caption(layer, k, k == last, _unlabelled(network, drawn, k))
+        unlabelled = len(by_layer.get(k, []))
+        title = caption(layer, k, k == last, unlabelled if unlabelled > LABELLED_ARCS else 0)
         lines.append(f"  C{k} [label={quote(title)}, shape=plaintext, fontsize=12];")
         ids = [f"C{k}"]
         for position, i in enumerate(items):
@@ -94,7 +97,7 @@ def to_dot(network: Network, options: Options, *, rankdir: str = "LR") -> str:
     # column apart), which lines the columns up at the top as well.
     captions = " -> ".join(f"C{k}" for k in range(len(network.layers)))
     lines.append(f"  {captions} [style=invis, weight=10, minlen=2];")
-    _arcs(network, options, drawn, lines)
+    _arcs(network, options, by_layer, lines)
     if network.head is not None:
         _head(network, options, drawn, lines)
     lines.append("}")
@@ -120,23 +123,7 @@ def _diameter(title: str, symbol: str | None, small: list[str]) -> float:
     return max(0.55, (width**2 + height**2) ** 0.5 + 0.08)
 
 
-def _drawn_arcs(network: Network, drawn: list[tuple[list[int], int]]) -> dict[int, list[Arc]]:
-    """The arcs between drawn circles, by the layer they go into."""
-    visible = [set(items) for items, _ in drawn]
-    by_layer: dict[int, list[Arc]] = {}
-    for arc in network.arcs:
-        if arc.source in visible[arc.layer - 1] and arc.target in visible[arc.layer]:
-            by_layer.setdefault(arc.layer, []).append(arc)
-    return by_layer
-
-
-def _unlabelled(network: Network, drawn: list[tuple[list[int], int]], k: int) -> int:
-    count = len(_drawn_arcs(network, drawn).get(k, []))
-    return count if count > LABELLED_ARCS else 0
-
-
-def _arcs(network: Network, options: Options, drawn: list[tuple[list[int], int]], lines: list[str]) -> None:
-    by_layer = _drawn_arcs(network, drawn)
+def _arcs(network: Network, options: Options, by_layer: dict[int, list[Arc]], lines: list[str]) -> None:
     biggest = max((abs(a.weight.value) for a in network.arcs if _finite(a.weight.value)), default=0.0)
     for k in sorted(by_layer):
         arcs = sorted(by_layer[k], key=lambda a: (a.target, a.source))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..numbers import DEFAULT_DIGITS, fmt
-from .model import MAX_NEURONS, Head, Layer, Neuron, Param, shown
+from .model import MAX_NEURONS, Arc, Head, Layer, Network, Neuron, Param, shown
 
 POSITIVE = "#1d4ed8"  # blue: a positive weight (TensorFlow Playground's convention)
 NEGATIVE = "#c2410c"  # orange: a negative weight
@@ -56,10 +56,6 @@ def caption(layer: Layer, index: int, last: bool, unlabelled: int = 0) -> str:
     if unlabelled:
         text += f"\n({unlabelled} arcs: weights in tooltips, JSON)"
     return text
-
-
-def neuron_title(neuron: Neuron) -> str:
-    return neuron.label
 
 
 def neuron_lines(neuron: Neuron, layer: Layer, options: Options, has_values: bool, has_grads: bool) -> list[str]:
@@ -129,6 +125,16 @@ def value_text(value: Any, digits: int) -> str:
 def layer_items(layer: Layer, options: Options) -> tuple[list[int], int]:
     """The neurons drawn (by index) and how many are hidden behind ``⋮ N more``."""
     return shown(layer.size, options.max_neurons)
+
+
+def drawn_arcs(network: Network, drawn: list[tuple[list[int], int]]) -> dict[int, list[Arc]]:
+    """The arcs between drawn circles (``drawn``: ``layer_items`` of each layer), by the layer they go into."""
+    visible = [set(items) for items, _ in drawn]
+    by_layer: dict[int, list[Arc]] = {}
+    for arc in network.arcs:
+        if arc.source in visible[arc.layer - 1] and arc.target in visible[arc.layer]:
+            by_layer.setdefault(arc.layer, []).append(arc)
+    return by_layer
 
 
 def _short(text: str, limit: int) -> str:

@@ -8,7 +8,7 @@ arc labels (Mermaid places them itself), arcs coloured by sign with
 from __future__ import annotations
 
 from ..export.mermaid import escape
-from .look import Options, caption, colour, head_lines, layer_items, neuron_lines, value_text, weight_lines
+from .look import Options, caption, colour, drawn_arcs, head_lines, layer_items, neuron_lines, value_text, weight_lines
 from .model import LABELLED_ARCS, Network
 
 
@@ -32,16 +32,11 @@ def to_mermaid(network: Network, options: Options, *, rankdir: str = "LR") -> st
             lines.append(f'    L{k}_{i}(("{"<br/>".join(parts)}"))')
         lines.append("  end")
     styles = []
-    visible = [set(items) for items, _ in drawn]
-    counts: dict[int, int] = {}
-    for arc in network.arcs:
-        if arc.source in visible[arc.layer - 1] and arc.target in visible[arc.layer]:
-            counts[arc.layer] = counts.get(arc.layer, 0) + 1
-    for arc in network.arcs:
-        if arc.source not in visible[arc.layer - 1] or arc.target not in visible[arc.layer]:
-            continue
+    by_layer = drawn_arcs(network, drawn)
+    # The recognisers list the arcs layer by layer, so this is their order in ``network.arcs``.
+    for arc in (arc for k in sorted(by_layer) for arc in by_layer[k]):
         source, target = f"L{arc.layer - 1}_{arc.source}", f"L{arc.layer}_{arc.target}"
-        if counts[arc.layer] <= LABELLED_ARCS:
+        if len(by_layer[arc.layer]) <= LABELLED_ARCS:
             parts = weight_lines(arc.weight, options, network.has_values, network.has_grads)
             text = "<br/>".join(escape(t) for t in parts)
             lines.append(f'  {source} -->|"{text}"| {target}')

@@ -39,21 +39,26 @@ class Param:
     grad: float | None = None
     constant: bool = False  # a number written in the program (a bias of 1): it has no gradient
 
+    # An element of a vector or matrix (``index``) exists only in a tensor program, which has loaded
+    # gradcli.tensor already; a scalar program's diagram never imports it.
+
     @property
     def element(self) -> str:
         """How text names it: ``W1[2,1]``, ``w11``."""
-        return self.variable + "[" + ",".join(map(str, self.index)) + "]" if self.index else self.variable
+        if not self.index:
+            return self.variable
+        from ..tensor.value import element_name
+
+        return element_name(self.variable, self.index)
 
     @property
     def label(self) -> str:
         """How a picture names it: ``W1₂₁``, ``w₁₁`` (``₁₂,₃`` when an index has two digits)."""
         if not self.index:
             return self.picture or self.variable
-        joiner = "," if any(i > 9 for i in self.index) else ""
-        return self.variable + joiner.join(str(i).translate(_SUBSCRIPTS) for i in self.index)
+        from ..tensor.value import subscript
 
-
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+        return self.variable + subscript(self.index)
 
 
 @dataclass

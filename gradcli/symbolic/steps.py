@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ruletext import forward_text, partial_text
-from ..trace import factor, node_symbols
+from ..tracewords import factor, node_symbols
 from . import algebra
 from .convert import Converter, number
 from .derivatives import Derivatives

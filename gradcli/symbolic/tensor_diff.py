@@ -11,8 +11,8 @@ scalars. Each formula has its variable's shape and is in the language, so
 ``gradcli eval`` (tests/test_tensor_diff.py checks it on random programs).
 
 With a value for every variable, each line shows the derivative's value
-(from ``gradcli eval``), as a literal when it has at most ``SHOWN_ELEMENTS``
-elements.
+(from ``gradcli eval``), as a literal when it has at most
+``gradcli.tensortext.SHOWN_ELEMENTS`` elements.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..api import json_number
 from ..errors import UsageError
 from ..numbers import DEFAULT_DIGITS, fmt
 from ..ops import ARRAY
 from ..tensor.build import TensorGraph
+from ..tensor.evaluate import json_value
 from ..tensor.value import Shape, Tensor, shape_text
+from ..tensortext import SHOWN_ELEMENTS, written
 from . import algebra, naming
 from .algebra import Product
 from .convert import Converter
@@ -40,9 +41,6 @@ from .derivatives import (
 )
 from .expressions import NUM, PROD, SUM, SYM, Expressions
 from .tensor_backward import TensorTransform, is_literal, tensor_backward
-
-SHOWN_ELEMENTS = 12
-"""A derivative's value is shown as a literal up to this many elements; a larger one by its shape."""
 
 
 class TensorConverter(Converter):
@@ -118,13 +116,7 @@ def value_text(value: float | Tensor | None, digits: int) -> str:
         return f"# = {fmt(value, digits)}"
     if value.size > SHOWN_ELEMENTS:
         return f"# = {shape_text(value.shape)} numbers, shown by gradcli eval"
-    nested = value.nested(lambda x: fmt(x, digits))
-    rows = [f"[{', '.join(row)}]" if isinstance(row, list) else row for row in nested]
-    return f"# = [{', '.join(rows)}]"
-
-
-def json_value(value: float | Tensor) -> Any:
-    return value.nested(json_number) if isinstance(value, Tensor) else json_number(value)
+    return f"# = {written(value.shape, [fmt(x, digits) for x in value.data])}"
 
 
 @dataclass

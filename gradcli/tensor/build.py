@@ -27,6 +27,7 @@ its own stack, as the scalar builder's does.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from ..builder import Builder, _Frame
 from ..errors import ProgramError, UsageError
@@ -131,8 +132,6 @@ class TensorBuilder(Builder):
                     u.names[element] = name + subscript(index) if index else name
         for warning in graph.warnings:
             node = graph.elements[warning.node][0] if warning.node is not None else None
-            from dataclasses import replace
-
             u.warnings.append(replace(warning, node=node))
         return graph
 

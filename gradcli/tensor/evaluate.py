@@ -109,10 +109,6 @@ def json_value(value: Value) -> Any:
     return value.nested(json_number) if isinstance(value, Tensor) else json_number(value)
 
 
-def is_finite(value: Value) -> bool:
-    return all(map(math.isfinite, value.data)) if isinstance(value, Tensor) else math.isfinite(value)
-
-
 @dataclass
 class TensorResult(Result):
     """A tensor program's result. ``value`` and ``gradient`` hold tensors where the program does;
@@ -196,9 +192,10 @@ def evaluate_tensor(
     view_values: list
     view_adjoints: list | None
     view: Graph
+    gathered = gather(tensor, scalar.values)
     if granularity in (None, "tensor"):
         view = tensor
-        view_values = gather(tensor, scalar.values)
+        view_values = gathered
         view_adjoints = None
         if scalar.adjoints is not None:
             from .adjoints import tensor_adjoints
@@ -207,7 +204,7 @@ def evaluate_tensor(
     else:
         view, view_values, view_adjoints = unrolled, scalar.values, scalar.adjoints
     diagnostics = [with_element(tensor, d, view is tensor) for d in scalar.diagnostics]
-    value = gather(tensor, scalar.values)[tensor.output]
+    value = gathered[tensor.output]
     return TensorResult(view, value, grad, view_values, view_adjoints, diagnostics, scalar.hessian, tensor, scalar)
 
 
@@ -216,7 +213,6 @@ def _kind(shape: Shape) -> str:
 
 
 def _element_wrt(tensor: TensorGraph, names: list[str]) -> list[str]:
-    unrolled = tensor.unrolled
     result = []
     for name in names:
         if name in tensor.variables:
@@ -234,7 +230,6 @@ def _element_wrt(tensor: TensorGraph, names: list[str]) -> list[str]:
             from ..values import check_variables
 
             check_variables(tensor, [name], "--wrt")
-    del unrolled
     return result
 
 

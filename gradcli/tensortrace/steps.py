@@ -14,16 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .ops import ARRAY, Op
-from .ruletext import fill_with, forward_template, partial_template, rule_template
-from .tensor import Tensor, TensorGraph, TensorResult
-from .tensor.adjoints import contribution, is_alias, owned_operations
-from .tensor.value import index_text, size_of
-from .tensortext import Value, laid_out, shape_note, tensor_text
-from .trace import Step
-from .tracewords import chain as _chain
-from .tracewords import factor, id_prefix, node_symbols
-from .tracewords import terms_sum as _sum
+from ..ops import ARRAY, Op
+from ..ruletext import fill_with, forward_template, partial_template, rule_template
+from ..tensor import Tensor, TensorGraph, TensorResult
+from ..tensor.adjoints import contribution, is_alias, owned_operations
+from ..tensor.value import index_text, size_of
+from ..tensortext import Value, laid_out, shape_note, tensor_text
+from ..trace import Step
+from ..tracewords import chain as _chain
+from ..tracewords import factor, id_prefix, node_symbols
+from ..tracewords import terms_sum as _sum
 
 
 @dataclass(frozen=True)

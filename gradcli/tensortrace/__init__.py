@@ -9,7 +9,7 @@ The rules are the op table's (``Op.vjps``, as ``gradcli ops`` lists them), read
 for the shapes at hand where the table's general form would hide them (a matrix
 times a vector: ``outer(G, b)`` for ``G @ transpose(b)``).
 
-Every number is gradcli's own, from the unrolled graph (``gradcli.tensorsteps``
+Every number is gradcli's own, from the unrolled graph (``gradcli.tensortrace.steps``
 says how a term's numbers are gathered from it).
 
 At ``--granularity fused`` or ``scalar`` the trace is the scalar trace of the
@@ -23,15 +23,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from .api import json_number
-from .numbers import DEFAULT_DIGITS
-from .source import shorten
-from .syntax import Program
-from .tensor import Tensor, TensorGraph, TensorResult, evaluate_tensor
-from .tensor.evaluate import json_value
-from .tensor.value import index_text
-from .tensorsteps import TensorWriter
-from .trace import Step, Trace, trace_result
+from ..api import json_number
+from ..numbers import DEFAULT_DIGITS
+from ..source import shorten
+from ..syntax import Program
+from ..tensor import Tensor, TensorGraph, TensorResult, evaluate_tensor
+from ..tensor.evaluate import json_value
+from ..tensor.value import index_text
+from ..trace import Step, Trace, trace_result
+from .steps import TensorWriter
 
 
 def trace_tensor(
