@@ -306,7 +306,7 @@ def _is_array(value: object) -> bool:
 def tensor_refused(program: Program, what: str = "this command") -> UsageError:
     """The error for a program with vectors or matrices where only scalars are taken."""
     return UsageError(
-        f"{what} takes scalar programs, and this one has vectors or matrices",
+        f"{what} works on programs of numbers, and this one has vectors or matrices",
         hint=TENSOR_COMMANDS,
     )
 

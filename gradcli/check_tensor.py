@@ -115,7 +115,7 @@ def tensor_graph(
     shapes = {name: value.shape for name, value in tensor_values(values).items() if isinstance(value, Tensor)}
     unrolled = "scalar" if granularity == "scalar" else "fused"
     try:
-        return build_tensor(program, shapes, granularity=unrolled)
+        return build_tensor(program, shapes, granularity=unrolled, given=set(values))
     except ProgramError as error:
         assigned = {s.name for s in program.statements if type(s) is Assign}
         unvalued = list(dict.fromkeys(n.id for n in names_in(program.statements) if n.id not in values))

@@ -171,6 +171,8 @@ def _token_error(error: UnexpectedToken, source: Source) -> ParseError:
         hint = "'=' names a value, as in z = w*x; only a plain name can stand on its left"
     elif kind == "RPAR" and open_at is None:
         hint = "this ')' has no matching '('"
+    elif kind in {"RSQB", "RPAR"} and open_at is not None and text[: token.start_pos].rstrip().endswith(","):
+        hint = "a ',' needs another element after it: [1, 2], max(a, b)"
     elif kind == "RSQB" and open_at is None:
         hint = "this ']' has no matching '['"
     elif kind == "RSQB" or (kind == "RPAR" and in_literal):

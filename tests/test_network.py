@@ -438,3 +438,18 @@ def test_inputs_written_as_a_list_of_variables(run, loads):
     code, _, err = run("network", "y = sigmoid(w @ [x1, 2*x2] + b)", "--w", "[0.5, -1]", "--x1", "1", "--x2", "2",
                        "--b", "0.1")  # fmt: skip
     assert code == 2 and "[x1, 2*x2] computes the input of the first layer" in err
+
+
+def test_a_diagram_too_big_for_graphviz_is_refused_before_it_runs(run, tmp_path):
+    # 70 inputs and 70 neurons drawn whole: 4,900 arcs, past the 4,000 that Graphviz draws in reasonable time.
+    values = {"x": [1.0] * 70, "W": [[0.01 * ((i + j) % 7 - 3) for j in range(70)] for i in range(70)], "b": [0.0] * 70}
+    path = tmp_path / "wide.json"
+    path.write_text(json.dumps(values))
+    out = tmp_path / "wide.svg"
+    code, _, err = run(
+        "network", "sum(sigmoid(W @ x + b))", "--values", str(path), "--max-neurons", "100", "-o", str(out)
+    )
+    assert code == 4 and not out.exists()
+    assert re.search(r"\(5,\d{3} edges, more than the 4,000 gradcli draws\)", err) and "--max-neurons" in err
+    code, dot, _ = run("network", "sum(sigmoid(W @ x + b))", "--values", str(path), "--max-neurons", "100")
+    assert code == 0 and dot.count(" -> ") > 4900  # DOT has no limit: every arc, and the layout's own edges

@@ -237,9 +237,9 @@ def cells(label: str) -> list[str]:
 def test_tensor_view_labels_show_shapes_and_small_grids(run) -> None:
     _, stdout, _ = run("graph", *PRODUCT)
     dot = parse_dot(stdout)
-    grid = ["W · 2×2", "value", "1", "2", "3", "4", "grad", "1", "-1", "1", "-1"]
+    grid = ["W (2, 2)", "value", "1", "2", "3", "4", "grad", "1", "-1", "1", "-1"]
     assert cells(dot.nodes["n0"].attributes["label"]) == grid
-    assert cells(dot.nodes["n1"].attributes["label"]) == ["x · 2", "value", "1", "-1", "grad", "4", "6"]
+    assert cells(dot.nodes["n1"].attributes["label"]) == ["x (2,)", "value", "1", "-1", "grad", "4", "6"]
     assert dot.nodes["n3"].lines == ["Σ", "value -2", "grad 1"]
     assert 'ROWSPAN="2"' in dot.nodes["n0"].attributes["label"]  # a 2×2 grid: two rows beside "value"
 
@@ -249,7 +249,7 @@ def test_a_tensor_of_more_than_nine_numbers_shows_its_range(run) -> None:
     assert code == 0
     dot = parse_dot(stdout)
     titles = {node.lines[0]: node for node in dot.nodes.values() if "TABLE" not in node.attributes["label"]}
-    w1 = titles["W1 · 4×3"]  # 12 numbers: min and max of mlp2.json's W1
+    w1 = titles["W1 (4, 3)"]  # 12 numbers: min and max of mlp2.json's W1
     assert w1.line("value") == "-0.75 … 0.9"
     assert titles["−"].lines[1] == "loss"
 
@@ -258,9 +258,9 @@ def test_structure_without_values_draws_shapes_of_scalars(run) -> None:
     code, stdout, _ = run("graph", "sum([1, 2] * x)")
     assert code == 0
     dot = parse_dot(stdout)
-    assert [n.lines[0] for n in dot.nodes.values()] == ["[1, 2]", "x", "× · 2", "Σ"]
+    assert [n.lines[0] for n in dot.nodes.values()] == ["[1, 2]", "x", "× (2,)", "Σ"]
     code, _, stderr = run("graph", NEURON)  # w and x are scalars without values: @ refuses them
-    assert code == 2 and "w is a scalar" in stderr and "Traceback" not in stderr
+    assert code == 2 and "w is () (no value given, so a number)" in stderr and "Traceback" not in stderr
 
 
 def test_dot_product_edges_carry_no_operand_names(run) -> None:
@@ -351,4 +351,4 @@ def test_svg_of_the_tensor_view_shows_the_grid(run, tmp_path) -> None:
     code, _, stderr = run("graph", *PRODUCT, "-o", str(target))
     assert code == 0, stderr
     nodes = svg_nodes(parse_svg(target.read_bytes()))
-    assert nodes["n0"] == ["W · 2×2", "value", "1", "2", "3", "4", "grad", "1", "-1", "1", "-1"]
+    assert nodes["n0"] == ["W (2, 2)", "value", "1", "2", "3", "4", "grad", "1", "-1", "1", "-1"]

@@ -95,11 +95,17 @@ def eval_command(
       gradcli eval "x^2 + x*y" --x 3 --y 4 --json
       gradcli eval -f examples/neuron.grad --values point.json
       echo "z = w*x + b; sigmoid(z)" | gradcli eval - --w 0.5 --x 2 --b 0
+      gradcli eval "sigmoid(w @ x + b)" --w '[0.5, -1, 2]' --x '[1, 2, 3]' --b 0.1
 
     EXPR is a program: statements separated by newlines or ';', the last one
     the output. Every variable needs a value: --NAME VALUE, --NAME=VALUE,
     -v NAME=VALUE or --values FILE. A program that begins with '-' goes after
     '--': gradcli eval --x 2 -- "-x^2".
+
+    Values may be vectors and matrices, written with commas and quoted for
+    the shell (--W '[[1, 2], [3, 4]]'), or nested lists in --values; each
+    gradient then has the shape of its variable: a grid on a terminal, one
+    ∂f/∂W[2,1] line per element when piped, nested lists in --json.
 
     --points FILE.csv evaluates every row of a CSV file (a header of variable
     names) and --grid x=-3:3:601 a grid; both write CSV (--json: JSON Lines):

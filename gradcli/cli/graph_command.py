@@ -133,7 +133,7 @@ def graph_command(
     the program's nodes need no grad lines.
 
     A program with vectors or matrices is drawn one node per operation as
-    written (--granularity tensor): a leaf shows its name and shape (W · 2×2),
+    written (--granularity tensor): a leaf shows its name and shape (W (2, 2)),
     and each node its value and gradient as a grid of up to 9 numbers, else
     their range. --granularity fused draws every element's operations (w₁,
     w₂, …), and scalar splits sigmoid and the like too; a tooltip names each

@@ -1,6 +1,6 @@
 """What a node of a tensor program's graph shows (research notes, section 4.4).
 
-The tensor view: a leaf is its name and shape (``W · 2×2``), an operation its
+The tensor view: a leaf is its name and shape (``W (2, 2)``), an operation its
 symbol and shape, and with values each node's value and gradient as a small
 grid (at most ``GRID_MAX`` numbers) or, for a bigger tensor, as the range of
 its elements. The unrolled views (fused, scalar) look as a scalar program's
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..numbers import DEFAULT_DIGITS, fmt
-from ..tensor.value import Shape, Tensor, index_text
+from ..tensor.value import Shape, Tensor, index_text, shape_text
 from .look import NodeLook, describe
 
 if TYPE_CHECKING:
@@ -26,14 +26,10 @@ GRID_MAX = 9
 """A tensor of at most this many elements shows every one; a bigger one shows its range."""
 
 
-def dims(shape: Shape) -> str:
-    """A shape as a picture writes it: ``3`` for a vector, ``2×2`` for a matrix, empty for a scalar."""
-    return "×".join(map(str, shape))
-
-
 def titled(text: str, shape: Shape) -> str:
-    """A node's title with its shape: ``W · 2×2``; a scalar's title alone."""
-    return f"{text} · {dims(shape)}" if shape else text
+    """A node's title with its shape as NumPy writes it (contract, section 5): ``W (2, 2)``, ``σ (3,)``;
+    a scalar's title alone. (A ``·`` or ``×`` here would read as a product: ``σ · 2``.)"""
+    return f"{text} {shape_text(shape)}" if shape else text
 
 
 def rows_of(value: Tensor, digits: int) -> tuple[tuple[str, ...], ...]:

@@ -55,7 +55,7 @@ def _tensor(program: Program, values: Mapping[str, Any]) -> Reading:
         raise UsageError(
             "a network of vectors and matrices needs their values: the shapes say how many neurons each layer has",
             hint="give them with --values FILE (a JSON object) or --W '[[0.5, -1], [2, 0.1]]'; "
-            "--no-values then draws the diagram without the numbers",
+            "with them, --no-values draws the diagram without the numbers",
         )
     given = tensor_values(values)
     tg = build_view(program, given)

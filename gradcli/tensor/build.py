@@ -26,7 +26,7 @@ its own stack, as the scalar builder's does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 
 from ..builder import Builder, _Frame
@@ -90,10 +90,17 @@ class TensorGraph(Graph):
 class TensorBuilder(Builder):
     """Builds a tensor program's two graphs; ``shapes`` gives each variable's shape (absent: a scalar)."""
 
-    def __init__(self, program: Program, shapes: Mapping[str, Shape], granularity: str = "fused") -> None:
+    def __init__(
+        self,
+        program: Program,
+        shapes: Mapping[str, Shape],
+        granularity: str = "fused",
+        given: Collection[str] | None = None,
+    ) -> None:
         super().__init__(program)
         self.graph = TensorGraph(program)
         self.shapes_of = shapes
+        self.given = given  # the names given values (None: not known), to say which have none
         unrolled = UnrolledGraph(program, granularity)
         unrolled.tensor = self.graph
         self.graph.unrolled = unrolled
@@ -305,15 +312,17 @@ class TensorBuilder(Builder):
         ea, eb = graph.elements[a], graph.elements[b]
         an, bn = self._names(apply)
         if not sa or not sb:
-            scalar = an if not sa else bn
-            raise self._error(
-                apply, inputs, f"@ multiplies vectors and matrices, and {scalar} is a scalar",
-                hint=f"to multiply by a number, write {an} * {bn}",
-            )  # fmt: skip
+            raise self._mismatch(
+                apply, inputs, "@ multiplies vectors and matrices", f"to multiply by a number, write {an} * {bn}"
+            )
         if len(sa) == 2 and len(sb) == 2:
             (m, k), (k2, n) = sa, sb
             if k != k2:
-                hint = f"transpose(...) turns a matrix around: {an} @ transpose({bn})" if k == n else None
+                hint = (
+                    f"transpose(...) turns a matrix around: {an} @ transpose({bn})"
+                    if k == n
+                    else f"{an} @ {bn} needs {bn} with {k} rows, one per column of {an}"
+                )
                 raise self._mismatch(
                     apply, inputs, f"@ needs the columns of {an} ({k}) to equal the rows of {bn} ({k2})", hint
                 )
@@ -325,7 +334,11 @@ class TensorBuilder(Builder):
         if len(sa) == 2:
             m, k = sa
             if k != sb[0]:
-                hint = f"to multiply by {bn} on the left, write {bn} @ {an}" if m == sb[0] else None
+                hint = (
+                    f"to multiply by {bn} on the left, write {bn} @ {an}"
+                    if m == sb[0]
+                    else f"{bn} needs {_numbers(k)}, one per column of {an}"
+                )
                 raise self._mismatch(
                     apply, inputs, f"@ needs the columns of {an} ({k}) to equal the length of {bn} ({sb[0]})", hint
                 )
@@ -333,13 +346,22 @@ class TensorBuilder(Builder):
         if len(sb) == 2:
             m, n = sb
             if sa[0] != m:
-                hint = f"to multiply by {an} on the right, write {bn} @ {an}" if n == sa[0] else None
+                hint = (
+                    f"to multiply by {an} on the right, write {bn} @ {an}"
+                    if n == sa[0]
+                    else f"{an} needs {_numbers(m)}, one per row of {bn}"
+                )
                 raise self._mismatch(
                     apply, inputs, f"@ needs the length of {an} ({sa[0]}) to equal the rows of {bn} ({m})", hint
                 )
             return (n,), [self._sum_of_products([(ea[t], eb[t * n + j]) for t in range(m)], (j + 1,)) for j in range(n)]
         if sa != sb:
-            raise self._mismatch(apply, inputs, "@ of two vectors is their dot product, which needs equal lengths")
+            raise self._mismatch(
+                apply,
+                inputs,
+                "@ of two vectors is their dot product, which needs equal lengths",
+                f"for the outer product of two vectors write outer({an}, {bn})",
+            )
         return (), [self._sum_of_products(list(zip(ea, eb)), ())]
 
     def _dot(self, apply: Apply, inputs: tuple[int, ...]) -> tuple[Shape, list[int]]:
@@ -347,7 +369,13 @@ class TensorBuilder(Builder):
         a, b = inputs
         sa, sb = graph.shapes[a], graph.shapes[b]
         if len(sa) != 1 or sa != sb:
-            hint = "for a matrix product write a @ b" if len(sa) == 2 or len(sb) == 2 else None
+            an, bn = self._names(apply)
+            if len(sa) == 2 or len(sb) == 2:
+                hint = f"for a matrix product write {an} @ {bn}"
+            elif not sa or not sb:
+                hint = f"to multiply by a number, write {an} * {bn}"
+            else:
+                hint = f"for the outer product of two vectors write outer({an}, {bn})"
             raise self._mismatch(apply, inputs, "dot takes two vectors of equal length", hint)
         return (), [self._sum_of_products(list(zip(graph.elements[a], graph.elements[b])), ())]
 
@@ -356,7 +384,10 @@ class TensorBuilder(Builder):
         a, b = inputs
         sa, sb = graph.shapes[a], graph.shapes[b]
         if len(sa) != 1 or len(sb) != 1:
-            raise self._mismatch(apply, inputs, "outer takes two vectors")
+            an, bn = self._names(apply)
+            hint = f"for a matrix product write {an} @ {bn}" if 2 in (len(sa), len(sb)) else (
+                f"to multiply by a number, write {an} * {bn}")  # fmt: skip
+            raise self._mismatch(apply, inputs, "outer takes two vectors", hint)
         ea, eb = graph.elements[a], graph.elements[b]
         self._budget(sa[0] * sb[0])
         return (sa[0], sb[0]), [
@@ -378,7 +409,8 @@ class TensorBuilder(Builder):
             what = (
                 "a vector has no orientation, so transpose(v) would be v" if shape else "a scalar is its own transpose"
             )
-            raise self._error(apply, inputs, f"transpose takes a matrix, and {what}", hint=None)
+            hint = "a vector needs no transpose: W @ x and x @ W both work" if shape else "leave transpose out"
+            raise self._error(apply, inputs, f"transpose takes a matrix, and {what}", hint)
         m, n = shape
         elements = self.graph.elements[inputs[0]]
         return (n, m), [elements[i * n + j] for j in range(n) for i in range(m)]
@@ -402,8 +434,9 @@ class TensorBuilder(Builder):
         """
         shape = self.graph.shapes[inputs[0]]
         if len(shape) != 1:
+            hint = f"give it a vector, such as {apply.op.name}(W @ x)"
             raise self._error(
-                apply, inputs, f"{apply.op.name} takes a vector, and its argument is {_shape_words(shape)}", hint=None
+                apply, inputs, f"{apply.op.name} takes a vector, and its argument is {_shape_words(shape)}", hint
             )
         elements = self.graph.elements[inputs[0]]
         top = self._fold(_MAX, elements, ())
@@ -471,7 +504,8 @@ class TensorBuilder(Builder):
         shape = graph.shapes[node]
         text = _short(graph.snippet(node))
         if graph.ops[node] is VAR:
-            return f"{text} is {shape_text(shape)} (given)"
+            given = self.given is None or graph.labels[node] in self.given or graph.labels[node] in self.shapes_of
+            return f"{text} is {shape_text(shape)} ({'given' if given else 'no value given, so a number'})"
         return f"{text} is {shape_text(shape)} (at {graph.source.where(graph.starts[node])})"
 
     def _mismatch(self, apply: Apply, inputs: tuple[int, ...], why: str, hint: str | None = None) -> ProgramError:
@@ -479,6 +513,17 @@ class TensorBuilder(Builder):
         return self._error(apply, inputs, f"{self._describe(a)} but {self._describe(b)}; {why}", hint)
 
     def _error(self, apply: Apply, inputs: tuple[int, ...], message: str, hint: str | None) -> ProgramError:
+        # A variable without a value counts as a number: most likely that is the mistake.
+        graph = self.graph
+        given = self.given
+        valueless = [
+            graph.labels[i]
+            for i in inputs
+            if given is not None and graph.ops[i] is VAR and graph.labels[i] not in given
+        ]
+        if valueless:
+            name = valueless[0]
+            hint = f"give {name} a value, whose shape is its shape: --{name} '[1, 2, 3]', or a --values file"
         return ProgramError(f"shape mismatch: {message}", span=(apply.start, apply.end), hint=hint)
 
 
@@ -522,16 +567,25 @@ def _elementwise_hint(op: Op, sa: Shape, sb: Shape, names: tuple[str, str]) -> s
 
 
 def build_tensor(
-    program: Program, shapes: Mapping[str, Shape], *, granularity: str = "fused", tree: bool = False
+    program: Program,
+    shapes: Mapping[str, Shape],
+    *,
+    granularity: str = "fused",
+    tree: bool = False,
+    given: Collection[str] | None = None,
 ) -> TensorGraph:
-    """The tensor view of a program, with its unrolled graph (``fused`` or ``scalar``) as ``.unrolled``."""
+    """The tensor view of a program, with its unrolled graph (``fused`` or ``scalar``) as ``.unrolled``.
+
+    ``given`` names the variables that have values, when known: a shape error
+    then says which variable has none (and so counts as a number).
+    """
     if tree:
         raise UsageError(
             "--tree draws scalar programs; this one has vectors or matrices",
             hint="--granularity fused draws every element's operations; --granularity tensor one node per operation",
         )
     try:
-        return TensorBuilder(program, shapes, granularity).build()
+        return TensorBuilder(program, shapes, granularity, given).build()
     except ProgramError as error:
         if error.source is None:
             error.source = program.source

@@ -68,7 +68,7 @@ def build_view(
 ) -> TensorGraph:
     """The tensor graph of a program whose variables have these values (their shapes, that is)."""
     unrolled = "scalar" if granularity == "scalar" else "fused"
-    return build_tensor(program, shapes_of(values), granularity=unrolled, tree=tree)
+    return build_tensor(program, shapes_of(values), granularity=unrolled, tree=tree, given=set(values))
 
 
 def flatten(tensor: TensorGraph, values: Mapping[str, Value]) -> dict[str, float]:
@@ -203,7 +203,7 @@ def evaluate_tensor(
             view_adjoints = tensor_adjoints(tensor, scalar, gather(tensor, scalar.adjoints))
     else:
         view, view_values, view_adjoints = unrolled, scalar.values, scalar.adjoints
-    diagnostics = [with_element(tensor, d, view is tensor) for d in scalar.diagnostics]
+    diagnostics = [with_element(tensor, d, view is tensor) for d in scalar.diagnostics if not _shift_tie(tensor, d)]
     value = gathered[tensor.output]
     return TensorResult(view, value, grad, view_values, view_adjoints, diagnostics, scalar.hessian, tensor, scalar)
 
@@ -258,6 +258,19 @@ def _values_only(unrolled: Graph, flat: dict[str, float]) -> Result:
     if problem is not None:
         diagnostics.insert(0, problem)
     return Result(unrolled, vals[unrolled.output], {}, vals, None, diagnostics)
+
+
+def _shift_tie(tensor: TensorGraph, d: Diagnostic) -> bool:
+    """A tie in the max that softmax and logsumexp subtract before exp: no kink of theirs.
+
+    The shift cancels (both are smooth), so however a tie splits the max's
+    gradient, the gradient is the same; a note about it would be about the
+    unrolling, not the program.
+    """
+    if d.kind != "kink" or d.node is None:
+        return False
+    owner, _ = tensor.unrolled.element_of[d.node]
+    return tensor.ops[owner].name in ("softmax", "logsumexp")
 
 
 def with_element(tensor: TensorGraph, d: Diagnostic, tensor_view: bool) -> Diagnostic:
