@@ -195,9 +195,9 @@ def test_no_values_means_scalars_and_the_hint_says_how_to_give_shapes(run) -> No
     code, out, err = run("check", "sum(W @ x)", "--expect", "W=outer([1, 1], x)")
     assert code == 2 and out == ""
     assert (
-        "error: shape mismatch: W is () (no value given, so a number) but x is () (no value given, so a number); @ multiplies vectors and matrices"
-        in err
-    )
+        "error: shape mismatch: W is () (no value given, so a number) but x is () (no value given, so a number); "
+        "@ multiplies vectors and matrices"
+    ) in err
     assert "hint: W, x without a value are scalars;" in err and "--points N" in err
     # A literal in the program needs no values: its variables are scalars, drawn at random.
     code, out, err = run("check", "sum([x, 2*y]^2)", "--expect", "x=2*x", "--expect", "y=8*y")
