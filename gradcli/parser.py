@@ -57,19 +57,17 @@ class _TokenFilter(PostLex):
                 if previous == "NUMBER" or previous == "RPAR":
                     yield Token.new_borrow_pos("IMPLICIT", "", token)
                 depth += 1
-            elif kind == "LSQB":
-                depth += 1
-            elif kind == "RSQB":
-                depth -= 1
             elif kind == "NAME":
                 if not token.isidentifier():
                     raise _bad_name_character(token)
                 if previous == "NUMBER":
                     yield Token.new_borrow_pos("IMPLICIT", "", token)
-            elif kind == "RPAR":
+            elif kind == "RPAR" or kind == "RSQB":
                 depth -= 1
+            elif kind == "LSQB":
+                depth += 1
             elif kind == "_SEP" and depth > 0 and token == "\n":
-                continue  # inside parentheses a newline is only white space
+                continue  # inside parentheses or brackets a newline is only white space
             previous = kind
             yield token
 
