@@ -108,8 +108,8 @@ def test_an_existing_file_is_replaced_whole(run, here) -> None:
 
 
 def test_a_png_is_not_written_to_a_terminal(run, monkeypatch) -> None:
-    # The module, not the command object that gradcli.cli also calls graph_command.
-    monkeypatch.setattr(sys.modules["gradcli.cli.graph_command"], "is_terminal", lambda: True)
+    # The module that decides (shared by graph and network), not the command object.
+    monkeypatch.setattr(sys.modules["gradcli.cli.drawing"], "is_terminal", lambda: True)
     code, stdout, stderr = run("graph", *SEED, "--format", "png")
     assert code == 2 and stdout == "" and "-o graph.png" in stderr
 

@@ -9,12 +9,13 @@ import click
 from ..api import backward_graph, evaluate
 from ..builder import build, has_tensors
 from ..errors import ExitStatus, UsageError
-from ..export import FORMATS, RANKDIRS
+from ..export import RANKDIRS
 from ..parser import parse
 from .app import traceback_option
 from .arguments import digits_option, program_options, read_program, view_options
+from .drawing import output_format, output_options, wants_json
 from .json_command import JsonCommand, remember_program
-from .output import is_terminal, report
+from .output import report
 
 if TYPE_CHECKING:
     from ..api import Result
@@ -52,23 +53,10 @@ def tensor_graph(program: Program, values: dict, *, granularity: str | None, tre
     cls=JsonCommand,
     short_help="The computation graph as DOT, SVG, PNG, PDF, JSON or Mermaid.",
     skeleton=json_skeleton,
-    # JSON on standard output: a failure prints its JSON object there too (with -o, nothing is written).
-    wants_json=lambda params: params.get("format_") == "json" and params.get("output") is None,
+    wants_json=wants_json,
 )
 @program_options
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    help="Write to FILE instead of standard output; its extension picks the format: "
-    ".dot (or .gv), .svg, .png, .pdf, .json, .mmd (Mermaid).",
-)
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(FORMATS),
-    help="The format to write, whatever the extension of FILE (default: DOT, or by the extension of FILE).",
-)
+@output_options
 @view_options
 @click.option(
     "--rankdir",
@@ -153,15 +141,11 @@ def graph_command(
     be written (a full disk).
     """
     from ..export.files import write_file
-    from ..export.formats import export, format_of
+    from ..export.formats import export
 
     given = read_program(ctx, expr, program_file, var_items, values_file)
     remember_program(ctx, given.text)
-    kind = format_ or (format_of(output) if output is not None else "dot")
-    if kind in ("png", "pdf") and output is None and is_terminal():
-        raise UsageError(
-            f"a {kind.upper()} is binary and would garble the terminal", hint=f"write it to a file: -o graph.{kind}"
-        )
+    kind = output_format(output, format_, "graph")
     program = parse(given.text, given.filename)
     if has_tensors(program, given.values):
         if backward:

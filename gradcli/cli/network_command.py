@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
-from ..errors import ExitStatus, UsageError
-from ..export import FORMATS, RANKDIRS
+from ..errors import ExitStatus
+from ..export import RANKDIRS
 from ..parser import parse
 from .app import traceback_option
 from .arguments import digits_option, program_options, read_program
+from .drawing import output_format, output_options, wants_json
 from .json_command import JsonCommand, remember_program
-from .output import is_terminal, report
+from .output import report
 
 
 def _skeleton(expression: str | None) -> dict:
@@ -24,22 +25,10 @@ def _skeleton(expression: str | None) -> dict:
     cls=JsonCommand,
     short_help="The program as a network diagram: neurons, weighted arcs, layers.",
     skeleton=_skeleton,
-    wants_json=lambda params: params.get("format_") == "json" and params.get("output") is None,
+    wants_json=wants_json,
 )
 @program_options
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    help="Write to FILE instead of standard output; its extension picks the format: "
-    ".dot (or .gv), .svg, .png, .pdf, .json, .mmd (Mermaid).",
-)
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(FORMATS),
-    help="The format to write, whatever the extension of FILE (default: DOT, or by the extension of FILE).",
-)
+@output_options
 @click.option(
     "--rankdir",
     type=click.Choice(RANKDIRS, case_sensitive=False),
@@ -116,17 +105,12 @@ def network_command(
     for but Graphviz is missing or failed (nothing is written).
     """
     from ..export.files import write_file
-    from ..export.formats import format_of
     from ..network import export_network, read_network
     from ..network.look import Options
 
     given = read_program(ctx, expr, program_file, var_items, values_file)
     remember_program(ctx, given.text)
-    kind = format_ or (format_of(output) if output is not None else "dot")
-    if kind in ("png", "pdf") and output is None and is_terminal():
-        raise UsageError(
-            f"a {kind.upper()} is binary and would garble the terminal", hint=f"write it to a file: -o network.{kind}"
-        )
+    kind = output_format(output, format_, "network")
     reading = read_network(parse(given.text, given.filename), given.values)
     options = Options(values=not no_values, grads=not no_grads, digits=digits, max_neurons=max_neurons)
     diagnostics = [d.to_json(reading.source) for d in reading.diagnostics]
