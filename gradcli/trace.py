@@ -117,38 +117,31 @@ class Trace:
         return json_number(value)
 
     def step_json(self, step: Step) -> dict[str, Any]:
-        return _step_json(step, self.graph)
+        """A step as data; its numbers through ``json_value`` (a vector or matrix is a nested list)."""
+        graph, number = self.graph, self.json_value
+        data: dict[str, Any] = {"node": step.node, "symbol": step.symbol, "kind": step.kind, "text": step.text}
+        data["value"] = number(step.value)
+        if step.node is not None:
+            data["op"] = graph.ops[step.node].name
+            data["inputs"] = list(graph.inputs[step.node])
+        data["lights"] = list(step.lights)
+        data["edges"] = [list(edge) for edge in step.edges]
+        data["shows"] = step.shows
+        if step.terms:
+            data["terms"] = [self.term_json(t) for t in step.terms]
+        data["notes"] = list(step.notes)
+        return data
 
-
-def _step_json(step: Step, graph: Graph) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "node": step.node,
-        "symbol": step.symbol,
-        "kind": step.kind,
-        "text": step.text,
-        "value": json_number(step.value),
-    }
-    if step.node is not None:
-        data["op"] = graph.ops[step.node].name
-        data["inputs"] = list(graph.inputs[step.node])
-    data["lights"] = list(step.lights)
-    data["edges"] = [list(edge) for edge in step.edges]
-    data["shows"] = step.shows
-    if step.terms:
-        data["terms"] = [
-            {
-                "from": t.consumer,
-                "input": t.position,
-                "text": t.rule,
-                "numbers": t.numbers,
-                "adjoint": json_number(t.adjoint),
-                "partial": json_number(t.partial),
-                "value": json_number(t.value),
-            }
-            for t in step.terms
-        ]
-    data["notes"] = list(step.notes)
-    return data
+    def term_json(self, term: Term) -> dict[str, Any]:
+        return {
+            "from": term.consumer,
+            "input": term.position,
+            "text": term.rule,
+            "numbers": term.numbers,
+            "adjoint": json_number(term.adjoint),
+            "partial": json_number(term.partial),
+            "value": json_number(term.value),
+        }
 
 
 def trace(graph: Graph, values: Mapping[str, float], *, digits: int = DEFAULT_DIGITS) -> Trace:

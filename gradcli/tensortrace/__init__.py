@@ -68,30 +68,18 @@ class TensorTrace(Trace):
         return data
 
     def step_json(self, step: Step) -> dict[str, Any]:
-        graph = self.graph
-        assert isinstance(graph, TensorGraph)
-        data: dict[str, Any] = {"node": step.node, "symbol": step.symbol, "kind": step.kind, "text": step.text}
+        data = super().step_json(step)
         data["shape"] = list(step.value.shape) if isinstance(step.value, Tensor) else []
-        data["value"] = json_value(step.value)
-        if step.node is not None:
-            data["op"] = graph.ops[step.node].name
-            data["inputs"] = list(graph.inputs[step.node])
-        data["lights"] = list(step.lights)
-        data["edges"] = [list(edge) for edge in step.edges]
-        data["shows"] = step.shows
-        if step.terms:
-            data["terms"] = [
-                {
-                    "from": t.consumer,
-                    "input": t.position,
-                    "text": t.rule,
-                    "numbers": t.numbers,
-                    "value": json_value(t.value),
-                }
-                for t in step.terms
-            ]
-        data["notes"] = list(step.notes)
         return data
+
+    def term_json(self, term: Any) -> dict[str, Any]:  # a TensorTerm: a rule's numbers, no single partial
+        return {
+            "from": term.consumer,
+            "input": term.position,
+            "text": term.rule,
+            "numbers": term.numbers,
+            "value": json_value(term.value),
+        }
 
 
 # ---- the unrolled views -------------------------------------------------------------------------
