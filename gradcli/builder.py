@@ -303,10 +303,10 @@ def _is_array(value: object) -> bool:
     return isinstance(value, (list, tuple)) or type(value).__name__ == "Tensor" or bool(getattr(value, "ndim", 0))
 
 
-def tensor_refused(program: Program, what: str = "this command") -> UsageError:
+def tensor_refused(program: Program, what: str = "this command", works: str = "works") -> UsageError:
     """The error for a program with vectors or matrices where only scalars are taken."""
     return UsageError(
-        f"{what} works on programs of numbers, and this one has vectors or matrices",
+        f"{what} {works} on programs of numbers, and this one has vectors or matrices",
         hint=TENSOR_COMMANDS,
     )
 

@@ -119,7 +119,7 @@ def eval_command(
     program = parse(given.text, given.filename)
     if has_tensors(program, given.values):
         if points_file is not None or grid_specs:
-            raise tensor_refused(program, "--points and --grid")
+            raise tensor_refused(program, "--points and --grid", "work")
         return eval_tensor(program, given.values, wrt=parse_wrt(wrt), granularity=granularity, tree=tree,
                            mode=mode, hessian=hessian, as_json=as_json, digits=digits)  # fmt: skip
     graph = build(program, tree=tree, granularity=granularity)
