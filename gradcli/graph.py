@@ -116,6 +116,21 @@ class Graph:
                 users[i].append(node)
         return users
 
+    def gradient_uses(self) -> list[list[tuple[int, int]]]:
+        """For each node, the uses a gradient flows back through: ``(consumer, input position)``, in id order.
+
+        Only consumers that reach the output and depend on a variable, and only inputs
+        that depend on a variable: the terms of the node's adjoint, as a trace lists them.
+        """
+        live, needs = self.live, self.needs_grad
+        uses: list[list[tuple[int, int]]] = [[] for _ in self.ops]
+        for node in range(self.output + 1):
+            if live[node] and needs[node]:
+                for position, i in enumerate(self.inputs[node]):
+                    if needs[i]:
+                        uses[i].append((node, position))
+        return uses
+
     def reaching(self, roots: Iterable[int]) -> list[bool]:
         """Whether each node is one of ``roots`` or an input of one, directly or not (one pass down the ids)."""
         reached = [False] * len(self.ops)

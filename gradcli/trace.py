@@ -239,13 +239,7 @@ class _Writer:
         output = graph.output
         if not graph.needs_grad[output]:
             return []
-        live, needs = graph.live, graph.needs_grad
-        uses: list[list[tuple[int, int]]] = [[] for _ in graph.ops]
-        for node in range(output + 1):
-            if live[node] and needs[node]:
-                for position, i in enumerate(graph.inputs[node]):
-                    if needs[i]:
-                        uses[i].append((node, position))
+        uses = graph.gradient_uses()
         seed = _chain(self.d(output), f"∂{self.name}/∂{self.name}", "1")
         steps = [Step(output, self.symbols[output], "seed", seed, 1.0, notes=("the seed",))]
         for node in range(output - 1, -1, -1):

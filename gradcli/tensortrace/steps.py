@@ -123,13 +123,7 @@ class TensorWriter:
         output = graph.output
         if not graph.needs_grad[output]:
             return []
-        live, needs = graph.live, graph.needs_grad
-        uses: list[list[tuple[int, int]]] = [[] for _ in graph.ops]
-        for node in range(output + 1):
-            if live[node] and needs[node]:
-                for position, i in enumerate(graph.inputs[node]):
-                    if needs[i]:
-                        uses[i].append((node, position))
+        uses = graph.gradient_uses()
         shape = graph.shapes[output]
         seed: Value = Tensor(shape, [1.0]) if shape else 1.0
         self.adjoint[output] = seed
